@@ -1,0 +1,75 @@
+/**
+ * The one place that reads process.env (house style 16). Everything else imports `env`.
+ * Values are parsed lazily so scripts can set process.env (e.g. DATABASE_URL chosen by the
+ * embedded-PostgreSQL bootstrap) before the first read.
+ */
+import { z } from "zod";
+
+const list = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? "")
+      .split(",")
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean),
+  );
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z.string().url().optional(),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Public base URL of the console (links in emails, OAuth redirects). Defaults to http://localhost:PORT. */
+  SWITCHBOARD_URL: z.string().url().optional(),
+  /** Folder for local state of the embedded default (PostgreSQL data, generated secrets). */
+  SWITCHBOARD_HOME: z.string().default(".switchboard"),
+  /** Base64 32-byte key(s) for credential encryption: "keyId:base64,keyId2:base64"; first is current. */
+  SWITCHBOARD_SECRET_KEYS: z.string().optional(),
+  BETTER_AUTH_SECRET: z.string().min(32).optional(),
+  /** Hosts/IPs that outbound calls may reach even though they are private/loopback (R-SEC-3). */
+  SWITCHBOARD_ALLOW_PRIVATE_TARGETS: list,
+  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().default("Switchboard <alerts@switchboard.local>"),
+  SWITCHBOARD_ADMIN_EMAIL: z.string().email().optional(),
+  SWITCHBOARD_ADMIN_PASSWORD: z.string().min(12).optional(),
+  SWITCHBOARD_PARTNER_NAME: z.string().min(1).optional(),
+  /** OAuth authorities for customer consent (public defaults; tests point them at a loopback server). */
+  MICROSOFT_AUTHORITY: z.string().url().default("https://login.microsoftonline.com"),
+  MICROSOFT_CLIENT_ID: z.string().optional(),
+  MICROSOFT_CLIENT_SECRET: z.string().optional(),
+  GOOGLE_AUTHORITY: z.string().url().default("https://accounts.google.com"),
+  GOOGLE_TOKEN_URL: z.string().url().default("https://oauth2.googleapis.com/token"),
+  GOOGLE_CLIENT_ID: z.string().optional(),
+  GOOGLE_CLIENT_SECRET: z.string().optional(),
+  /** Disable the worker that `npm start` runs beside the web server. */
+  SWITCHBOARD_NO_WORKER: z.stringbool().default(false),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+let cached: Env | undefined;
+
+/** Forget the parsed environment (tests and scripts that change process.env after startup). */
+export function resetEnvCache(): void {
+  cached = undefined;
+}
+
+function read(): Env {
+  if (cached) return cached;
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid environment: ${issues}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+export const env: Env = new Proxy({} as Env, {
+  get: (_t, prop: string) => read()[prop as keyof Env],
+});
+
+export function publicUrl(): string {
+  return (env.SWITCHBOARD_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, "");
+}
