@@ -1,0 +1,27 @@
+import type { Role } from "@/lib/auth/roles";
+
+export type NavItem = { href: string; label: string; roles: readonly Role[] };
+export type NavSection = { label?: string; items: NavItem[] };
+
+const ALL: readonly Role[] = ["admin", "technician", "support"];
+
+/** The side navigation, named as the seeds name things. A section appears only when it works. */
+export const NAV: NavSection[] = [
+  {
+    items: [{ href: "/organizations", label: "Organizations", roles: ALL }],
+  },
+  {
+    label: "Settings",
+    items: [
+      { href: "/settings/users", label: "Users", roles: ["admin"] },
+      { href: "/settings/api-keys", label: "API keys", roles: ["admin"] },
+    ],
+  },
+  {
+    items: [{ href: "/audit-log", label: "Audit log", roles: ["admin", "support"] }],
+  },
+];
+
+export function navFor(role: Role): NavSection[] {
+  return NAV.map((s) => ({ ...s, items: s.items.filter((i) => i.roles.includes(role)) })).filter((s) => s.items.length);
+}

