@@ -138,11 +138,25 @@ export function resolveRecipients(lists: RecipientLists, priority: Priority): Re
   const candidateList: RecipientCandidate[] = [];
   const include = (r: EffectiveRecipient) => {
     recipients.push(r);
-    candidateList.push({ included: true, ...r });
+    candidateList.push({
+      included: true,
+      address: r.address,
+      lists: r.lists,
+      subjectFormat: r.subjectFormat,
+      sources: r.sources,
+    });
   };
   const exclude = (r: ExcludedRecipient) => {
     excluded.push(r);
-    candidateList.push({ included: false, ...r });
+    candidateList.push({
+      included: false,
+      address: r.address,
+      lists: r.lists,
+      subjectFormat: r.subjectFormat,
+      rule: r.rule,
+      reason: r.reason,
+      sources: r.sources,
+    });
   };
 
   for (const c of candidates.values()) {
