@@ -14,7 +14,7 @@ export function Providers({ children }: { children: React.ReactNode }) {
   return (
     <QueryClientProvider client={client}>
       {children}
-      <Toaster position="top-right" richColors closeButton toastOptions={{ duration: 5000 }} />
+      <Toaster position="top-right" closeButton toastOptions={{ duration: 5000 }} />
     </QueryClientProvider>
   );
 }

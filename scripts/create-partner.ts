@@ -14,7 +14,7 @@ const { values } = parseArgs({
 });
 const parsed = setupSchema.safeParse({ partnerName: values.name, email: values.email, password: values.password });
 if (!parsed.success) {
-  for (const issue of parsed.error.issues) console.error(`--${issue.path[0] === "partnerName" ? "name" : issue.path[0]}: ${issue.message}`);
+  for (const issue of parsed.error.issues) console.error(`--${issue.path[0] === "partnerName" ? "name" : String(issue.path[0])}: ${issue.message}`);
   process.exit(2);
 }
 await withDatabase(async () => {

@@ -14,6 +14,16 @@ const SECRET_KEY = /(secret|password|private|token|apikey|api_key|key$|credentia
 
 export const REDACTED = "[redacted]";
 
+function blankToUndefined(v: unknown): unknown {
+  return v === null || v === "" ? undefined : v;
+}
+
+/** "organization.created" → "Organization created" for people reading the log. */
+export function describeAction(action: string): string {
+  const words = action.replace(/[._]/g, " ").trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
 /** Field-by-field diff of two flat objects; secret-looking keys and listed keys are redacted. */
 export function diffChanges(
   before: Record<string, unknown> | null,
@@ -24,8 +34,8 @@ export function diffChanges(
   const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
   for (const key of keys) {
     if (opts.ignore?.includes(key)) continue;
-    const from = before?.[key];
-    const to = after?.[key];
+    const from = blankToUndefined(before?.[key]);
+    const to = blankToUndefined(after?.[key]);
     if (JSON.stringify(from) === JSON.stringify(to)) continue;
     const secret = opts.secretKeys?.includes(key) || SECRET_KEY.test(key);
     changes[key] = secret

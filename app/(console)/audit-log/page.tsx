@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { pageViewer } from "@/lib/auth/page-guard";
-import { listAuditEntries, listAuditEntityTypes } from "@/lib/audit";
+import { describeAction, listAuditEntries, listAuditEntityTypes } from "@/lib/audit";
 import { formatDateTime } from "@/lib/utils";
 import { PageHeader, EmptyState } from "@/components/ui/page-header";
 import { Card } from "@/components/ui/card";
@@ -87,7 +87,7 @@ export default async function AuditLogPage({
                   <TD className="whitespace-nowrap text-slate-600">{formatDateTime(e.createdAt)}</TD>
                   <TD className="text-slate-800">{e.actorLabel}</TD>
                   <TD>
-                    <p className="font-medium text-slate-900">{e.action}</p>
+                    <p className="font-medium text-slate-900">{describeAction(e.action)}</p>
                     {e.entityLabel ? <p className="text-xs text-slate-500">{e.entityLabel}</p> : null}
                   </TD>
                   <TD>
