@@ -7,7 +7,7 @@
  * strictFilters make anything outside the token set an error instead of an empty string. Rendered
  * subjects are collapsed to one line (no header injection, R-SEC-5) and capped in length.
  */
-import { Liquid, type Template } from "liquidjs";
+import { Liquid, Output, type Template } from "liquidjs";
 import {
   PRIORITY_LABELS,
   type AlertForDelivery,
@@ -165,15 +165,6 @@ function explainParseError(error: unknown): string {
   return `Invalid subject format: ${stripLocation(raw)}${where}`;
 }
 
-// The minimum shape of a parsed output we inspect; liquidjs does not export its Output class type
-// from the package root in a way that survives bundling, so check structurally.
-type ParsedOutput = { value: { initial: { postfix: unknown[] } }; token: { getText(): string } };
-
-function isOutput(t: Template): t is Template & ParsedOutput {
-  const value = (t as unknown as Partial<ParsedOutput>).value;
-  return typeof value === "object" && value !== null && Array.isArray(value.initial?.postfix);
-}
-
 function compile(format: string): Compiled {
   if (format.trim() === "") return { ok: false, message: "Subject format cannot be empty" };
   if (format.length > MAX_SUBJECT_FORMAT_LENGTH) {
@@ -213,7 +204,7 @@ function compile(format: string): Compiled {
   // One value per placeholder: "{{ alert.title == 'x' }}" or "{{ alert.title foo }}" parse in Liquid but
   // are almost certainly typos, and would render "false" or drop text silently.
   for (const t of templates) {
-    if (isOutput(t) && t.value.initial.postfix.length !== 1) {
+    if (t instanceof Output && t.value.initial.postfix.length !== 1) {
       return {
         ok: false,
         message: `Placeholder ${t.token.getText().trim()} must hold a single token, optionally followed by | filters`,
