@@ -46,6 +46,12 @@ export const connections = pgTable(
     ingestTokenHash: text("ingest_token_hash"),
     ingestTokenPrefix: text("ingest_token_prefix"),
     lastTelemetryAt: timestamp("last_telemetry_at", { withTimezone: true }),
+    /**
+     * Hash of the OAuth `state` while an MSP user completes the provider's admin consent themselves
+     * ("I have the customer's admin credentials"); customer-completed flows bind it to the consent link.
+     */
+    oauthStateHash: text("oauth_state_hash"),
+    oauthStateExpiresAt: timestamp("oauth_state_expires_at", { withTimezone: true }),
     createdByUserId: text("created_by_user_id").references(() => user.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
@@ -54,6 +60,7 @@ export const connections = pgTable(
     index("connections_partner_idx").on(t.partnerId, t.entryPoint),
     index("connections_instance_idx").on(t.partnerId, t.appType, t.instanceKey),
     uniqueIndex("connections_ingest_token_uq").on(t.ingestTokenHash),
+    uniqueIndex("connections_oauth_state_uq").on(t.oauthStateHash),
   ],
 );
 
@@ -122,7 +129,10 @@ export const consentLinks = pgTable(
     createdByUserId: text("created_by_user_id").references(() => user.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("consent_links_connection_idx").on(t.connectionId, t.createdAt)],
+  (t) => [
+    index("consent_links_connection_idx").on(t.connectionId, t.createdAt),
+    uniqueIndex("consent_links_oauth_state_uq").on(t.oauthStateHash),
+  ],
 );
 
 export const telemetryEvents = pgTable(
