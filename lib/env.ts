@@ -43,6 +43,14 @@ const envSchema = z.object({
   GOOGLE_CLIENT_SECRET: z.string().optional(),
   /** Disable the worker that `npm start` runs beside the web server. */
   SWITCHBOARD_NO_WORKER: z.stringbool().default(false),
+  /** Retry delays after each failed attempt, e.g. "5s,5m,30m,2h,5h,10h,10h" (the default). Tests shorten it. */
+  SWITCHBOARD_RETRY_SCHEDULE: z.string().optional(),
+  /** Multiplies the PSA vendors' request budgets (benchmarks against the fake PSAs raise it). */
+  SWITCHBOARD_PSA_RATE_SCALE: z.coerce.number().positive().default(1),
+  /** Deliveries one worker process sends at the same time. */
+  SWITCHBOARD_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
+  /** How many worker processes share the PSA budgets (each takes its share). */
+  SWITCHBOARD_WORKERS: z.coerce.number().int().min(1).max(100).default(1),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 
