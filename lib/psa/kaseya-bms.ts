@@ -56,7 +56,12 @@ function envelopeMessage(env: Envelope): string {
   const parts = [e.message, e.details, ...(Array.isArray(e.subErrors) ? e.subErrors : [])].filter(
     (p): p is string => typeof p === "string" && p.trim() !== "",
   );
-  return [...new Set(parts)].join("; ");
+  return joinSentences([...new Set(parts)]);
+}
+
+/** "Validation failed." + "X is required." → "Validation failed. X is required." (no ".;" pile-ups). */
+function joinSentences(parts: string[]): string {
+  return parts.reduce((acc, part) => (acc === "" ? part : `${acc}${/[.!?:]$/.test(acc) ? " " : "; "}${part}`), "");
 }
 
 function bmsVendorMessage(res: OutboundResponse): string {

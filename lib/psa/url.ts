@@ -56,7 +56,7 @@ export function connectwiseApiBase(site: string): string {
   const base = normaliseBaseUrl(site);
   const { pathname } = new URL(base);
   if (/\/apis\/3\.0$/i.test(pathname)) return base;
-  if (pathname === "") return `${base}/v4_6_release/apis/3.0`;
+  if (pathname === "/" || pathname === "") return `${base}/v4_6_release/apis/3.0`;
   return `${base}/apis/3.0`;
 }
 
