@@ -19,6 +19,7 @@ export {
   testPsaIntegration,
   upsertPsaMapping,
   type PsaAutoMatch,
+  type PsaConfigurationInput,
   type PsaIntegrationDetail,
   type PsaIntegrationSummary,
   type PsaMappingDetail,

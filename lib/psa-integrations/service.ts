@@ -25,11 +25,7 @@ import { PRIORITIES, PRIORITY_LABELS, type AlertForDelivery, type Priority } fro
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
 import { listOrganizationOptions } from "@/lib/orgs/organizations";
 import { createPsaClient, getPsaDescriptor, isPsaError, type CompanyPage, type PsaRef, type PsaVendor } from "@/lib/psa";
-import {
-  overrideFieldKeys,
-  psaConfigIssues,
-  type PsaConfig,
-} from "@/lib/validations/psa-integrations";
+import { overrideFieldKeys, psaConfigIssues } from "@/lib/validations/psa-integrations";
 import { forgetPsaClient, psaClientFor } from "./clients";
 import { isSetupUnfinished, SETUP_KEY, SETUP_UNFINISHED } from "./setup-state";
 import { loadPsaSnapshots } from "./snapshots";
@@ -66,6 +62,24 @@ export type PsaMappingDetail = {
   contactId: string | null;
   siteId: string | null;
   overrides: Record<string, string>;
+};
+
+/** What Save stores (the wizard's last step and the integration page): everything but credentials and Status. */
+export type PsaConfigurationInput = {
+  id: string;
+  name: string;
+  defaults: Record<string, string>;
+  priorityMap: Partial<Record<Priority, string>>;
+  fallback: { companyId: string; companyName: string; contactId?: string | null } | null;
+  mappings: {
+    organizationId: string;
+    companyId: string;
+    companyName: string;
+    contactId?: string | null;
+    siteId?: string | null;
+    overrides: Record<string, string>;
+  }[];
+  note?: string;
 };
 
 export type PsaIntegrationDetail = PsaIntegrationSummary & {
@@ -389,7 +403,7 @@ async function assertOrganizationsOfPartner(executor: Executor, partnerId: strin
   return names;
 }
 
-function configIssuesOrThrow(vendor: PsaVendor, config: Pick<PsaConfig, "defaults" | "priorityMap" | "mappings">): void {
+function configIssuesOrThrow(vendor: PsaVendor, config: Pick<PsaConfigurationInput, "defaults" | "priorityMap" | "mappings">): void {
   const issues = psaConfigIssues(vendor, config);
   const keys = Object.keys(issues);
   if (keys.length) {
@@ -441,7 +455,7 @@ function mappingChanges(before: MappingLike[], after: MappingLike[], names: Map<
   return changes;
 }
 
-function mappingValues(partnerId: string, integrationId: string, m: PsaConfig["mappings"][number]) {
+function mappingValues(partnerId: string, integrationId: string, m: PsaConfigurationInput["mappings"][number]) {
   return {
     partnerId,
     integrationId,
@@ -462,7 +476,7 @@ function mappingValues(partnerId: string, integrationId: string, m: PsaConfig["m
  */
 export async function savePsaConfiguration(
   viewer: Viewer,
-  input: { id: string } & PsaConfig,
+  input: PsaConfigurationInput,
 ): Promise<{ id: string; status: "active" | "paused"; setupCompleted: boolean }> {
   assertAdmin(viewer);
   return db.transaction(async (tx) => {

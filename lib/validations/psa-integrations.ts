@@ -146,7 +146,10 @@ export function overrideFieldKeys(descriptor: PsaDescriptor): string[] {
  * Vendor rules on a configuration, as field errors keyed like the form ("defaults.board", "priorityMap.high",
  * "mappings.3.overrides.x"). Empty when the configuration can be saved. Used by the form resolver and by lib/.
  */
-export function psaConfigIssues(vendor: PsaVendor, config: Pick<PsaConfig, "defaults" | "priorityMap" | "mappings">): Record<string, string> {
+export function psaConfigIssues(
+  vendor: PsaVendor,
+  config: { defaults: Record<string, string>; priorityMap: Partial<Record<string, string>>; mappings: { overrides: Record<string, string> }[] },
+): Record<string, string> {
   const descriptor = getPsaDescriptor(vendor);
   const issues: Record<string, string> = {};
   const allowedDefaults = new Set(defaultFieldKeys(descriptor));
