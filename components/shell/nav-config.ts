@@ -8,17 +8,25 @@ const ALL: readonly Role[] = ["admin", "technician", "support"];
 /** The side navigation, named as the seeds name things. A section appears only when it works. */
 export const NAV: NavSection[] = [
   {
-    items: [{ href: "/organizations", label: "Organizations", roles: ALL }],
+    items: [
+      { href: "/organizations", label: "Organizations", roles: ALL },
+      { href: "/alerts", label: "Alerts", roles: ALL },
+      { href: "/routing", label: "Routing", roles: ALL },
+    ],
   },
   {
     label: "Settings",
     items: [
+      { href: "/settings/psa-email", label: "PSA & Email", roles: ["admin", "support"] },
       { href: "/settings/users", label: "Users", roles: ["admin"] },
       { href: "/settings/api-keys", label: "API keys", roles: ["admin"] },
     ],
   },
   {
-    items: [{ href: "/audit-log", label: "Audit log", roles: ["admin", "support"] }],
+    items: [
+      { href: "/mailbox", label: "Mailbox", roles: ["admin", "support"] },
+      { href: "/audit-log", label: "Audit log", roles: ["admin", "support"] },
+    ],
   },
 ];
 

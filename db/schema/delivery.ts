@@ -179,6 +179,8 @@ export const deliveries = pgTable(
     /** The planned delivery as the planner produced it (company, fields, subject, toggles). */
     payload: jsonb("payload").$type<Record<string, unknown>>().notNull().default({}),
     attempts: integer("attempts").notNull().default(0),
+    /** Times an admin or support user pressed Retry; the schedule restarts, but the channel still searches first. */
+    manualRetries: integer("manual_retries").notNull().default(0),
     nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }),
     leaseUntil: timestamp("lease_until", { withTimezone: true }),
     leaseOwner: text("lease_owner"),

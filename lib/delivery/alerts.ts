@@ -4,7 +4,7 @@
  */
 import { and, asc, count, desc, eq, gte, inArray, sql, type SQL } from "drizzle-orm";
 import { db } from "@/db";
-import { alerts, deliveries, deliveryAttempts, organizations } from "@/db/schema";
+import { alerts, deliveries, deliveryAttempts, organizations, psaIntegrations } from "@/db/schema";
 import type { Viewer } from "@/lib/auth/viewer";
 import { NotFoundError } from "@/lib/errors";
 import type { Priority } from "./types";
@@ -165,3 +165,12 @@ export async function destinationHealth(partnerId: string) {
   return rows;
 }
 
+
+/** PSA integrations with their worker-reported health (circuit state), for the health panel. */
+export async function listIntegrationHealth(partnerId: string) {
+  return db
+    .select({ id: psaIntegrations.id, name: psaIntegrations.name, vendor: psaIntegrations.vendor, status: psaIntegrations.status, health: psaIntegrations.health })
+    .from(psaIntegrations)
+    .where(eq(psaIntegrations.partnerId, partnerId))
+    .orderBy(asc(psaIntegrations.name));
+}

@@ -45,6 +45,7 @@ type ClaimedRow = {
   channel: "psa" | "email";
   target: string;
   attempts: number;
+  manual_retries: number;
   payload: { psa?: PsaDeliveryDetail; email?: EmailDeliveryDetail };
 };
 
@@ -218,7 +219,7 @@ export class DeliveryWorker {
              updated_at = now()
         from due
        where d.id = due.id
-      returning d.id, d.partner_id, d.alert_id, d.channel, d.target, d.attempts, d.payload
+      returning d.id, d.partner_id, d.alert_id, d.channel, d.target, d.attempts, d.manual_retries, d.payload
     `);
     return [...rows];
   }
@@ -285,7 +286,7 @@ export class DeliveryWorker {
             deliveryId: row.id,
             alert: { ...alert, organizationName: alertRow.organization_name },
             planned,
-            previousAttemptUncertain: row.attempts > 1,
+            previousAttemptUncertain: row.attempts > 1 || row.manual_retries > 0,
           });
           externalRef = result.ticketId;
           if (breaker.success()) void this.persistHealth(planned.integrationId, { state: "closed", changedAt: new Date().toISOString() });

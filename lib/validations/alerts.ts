@@ -3,7 +3,7 @@
  * schema feeds validation, the OpenAPI document and the form.
  */
 import { z } from "zod";
-import { iocMatchesSchema, prioritySchema, respondEventsSchema } from "@/lib/delivery/types";
+import { iocMatchesSchema, prioritySchema, respondEventsSchema, type IocMatch, type RespondEvent } from "@/lib/delivery/types";
 
 const noControl = (label: string) => (v: string) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(v) || `${label} cannot contain control characters.`;
 
@@ -44,7 +44,11 @@ export const alertInputSchema = z
     path: ["organizationId"],
   });
 
-export type AlertInput = z.output<typeof alertInputSchema>;
+/** What intake accepts: the parsed API body, or an alert built in code (test alerts, tests). */
+export type AlertInput = Omit<z.output<typeof alertInputSchema>, "respondEvents" | "iocMatches"> & {
+  respondEvents?: RespondEvent[];
+  iocMatches?: IocMatch[];
+};
 
 /** Largest accepted request body (bytes); larger → 413. */
 export const MAX_ALERT_BODY_BYTES = 512 * 1024;

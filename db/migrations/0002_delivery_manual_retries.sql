@@ -1,0 +1,1 @@
+ALTER TABLE "deliveries" ADD COLUMN "manual_retries" integer DEFAULT 0 NOT NULL;
