@@ -3,7 +3,7 @@ import { AutotaskClient } from "./autotask";
 import { AT_COMPANY_ID_BASE, FAKE_CREDENTIALS, FakeAutotask, FEATURED_COMPANY_NAMES } from "./fakes";
 import { createPsaClient } from "./index";
 import { draft, expectNoSecrets, LOOPBACK, newReference, psaError } from "./testing/fixtures";
-import { validateAgainstVendorSchema, validateCreateTicketBody } from "./testing/vendor-schema";
+import { precompileVendorSchema, validateAgainstVendorSchema, validateCreateTicketBody } from "./testing/vendor-schema";
 
 const fake = new FakeAutotask();
 let client: AutotaskClient;
@@ -13,7 +13,8 @@ const DEFAULTS = { queue: "29683482", status: "1", issueType: "12", subIssueType
 beforeAll(async () => {
   await fake.start();
   client = createPsaClient("autotask", fake.credentials, LOOPBACK) as AutotaskClient;
-});
+  precompileVendorSchema("autotask");
+}, 60_000);
 afterAll(() => fake.stop());
 afterEach(() => fake.reset());
 

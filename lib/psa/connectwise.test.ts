@@ -3,7 +3,7 @@ import { createPsaClient } from "./index";
 import { FakeConnectWise, CW_COMPANY_ID_BASE, FAKE_CREDENTIALS, FEATURED_COMPANY_NAMES } from "./fakes";
 import { connectwiseApiBase } from "./url";
 import { draft, expectNoSecrets, LOOPBACK, newReference, psaError } from "./testing/fixtures";
-import { validateAgainstVendorSchema, validateCreateTicketBody } from "./testing/vendor-schema";
+import { precompileVendorSchema, validateAgainstVendorSchema, validateCreateTicketBody } from "./testing/vendor-schema";
 import { ConnectWiseClient } from "./connectwise";
 
 const fake = new FakeConnectWise();
@@ -13,7 +13,8 @@ const ACME = String(CW_COMPANY_ID_BASE); // seed index 0 is "Acme Corp"
 beforeAll(async () => {
   await fake.start();
   client = createPsaClient("connectwise", fake.credentials, LOOPBACK) as ConnectWiseClient;
-});
+  precompileVendorSchema("connectwise");
+}, 60_000);
 afterAll(() => fake.stop());
 afterEach(() => fake.reset());
 

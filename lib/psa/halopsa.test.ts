@@ -3,7 +3,7 @@ import { FAKE_CREDENTIALS, FakeHaloPsa, FEATURED_COMPANY_NAMES, HALO_CLIENT_ID_B
 import { HaloPsaClient } from "./halopsa";
 import { createPsaClient } from "./index";
 import { draft, expectNoSecrets, LOOPBACK, newReference, psaError } from "./testing/fixtures";
-import { validateAgainstVendorSchema, validateCreateTicketBody } from "./testing/vendor-schema";
+import { precompileVendorSchema, validateAgainstVendorSchema, validateCreateTicketBody } from "./testing/vendor-schema";
 import { haloAuthBase, haloResourceBase } from "./url";
 
 const fake = new FakeHaloPsa();
@@ -12,7 +12,9 @@ const DEFAULTS = { ticketType: "21", team: "Security", status: "1" };
 
 beforeAll(async () => {
   await fake.start();
-});
+  precompileVendorSchema("halopsa");
+  precompileVendorSchema("halopsa", "/components/schemas/Faults");
+}, 120_000);
 afterAll(() => fake.stop());
 afterEach(() => {
   fake.reset();

@@ -3,7 +3,7 @@ import { BMS_ACCOUNT_ID_BASE, FAKE_CREDENTIALS, FakeKaseyaBms, FEATURED_COMPANY_
 import { createPsaClient } from "./index";
 import { KaseyaBmsClient } from "./kaseya-bms";
 import { draft, expectNoSecrets, LOOPBACK, newReference, psaError } from "./testing/fixtures";
-import { validateAgainstVendorSchema, validateCreateTicketBody } from "./testing/vendor-schema";
+import { precompileVendorSchema, validateAgainstVendorSchema, validateCreateTicketBody } from "./testing/vendor-schema";
 
 const fake = new FakeKaseyaBms();
 const ACME = String(BMS_ACCOUNT_ID_BASE);
@@ -12,7 +12,9 @@ let client: KaseyaBmsClient;
 
 beforeAll(async () => {
   await fake.start();
-});
+  precompileVendorSchema("kaseya_bms");
+  precompileVendorSchema("kaseya_bms", "/components/schemas/TicketOutputDtoResponse", { wireCase: "camel", refsNullable: true });
+}, 60_000);
 afterAll(() => fake.stop());
 afterEach(() => {
   fake.reset();

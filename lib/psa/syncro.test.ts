@@ -4,7 +4,7 @@ import { createPsaClient } from "./index";
 import { outboundFetch } from "@/lib/http/outbound";
 import { SyncroClient } from "./syncro";
 import { draft, expectNoSecrets, LOOPBACK, newReference, psaError } from "./testing/fixtures";
-import { loadVendorDocument, resolvePointer, validateAgainstVendorSchema, validateCreateTicketBody } from "./testing/vendor-schema";
+import { loadVendorDocument, precompileVendorSchema, resolvePointer, validateAgainstVendorSchema, validateCreateTicketBody } from "./testing/vendor-schema";
 import { syncroApiBase } from "./url";
 
 const fake = new FakeSyncro();
@@ -14,7 +14,8 @@ let client: SyncroClient;
 beforeAll(async () => {
   await fake.start();
   client = createPsaClient("syncro", fake.credentials, LOOPBACK) as SyncroClient;
-});
+  precompileVendorSchema("syncro");
+}, 60_000);
 afterAll(() => fake.stop());
 afterEach(() => fake.reset());
 

@@ -97,7 +97,7 @@ export abstract class FakePsaServer {
   readonly tickets: FakeTicket[] = [];
   /** "METHOD /path" → count (control endpoints excluded). */
   readonly requestCounts = new Map<string, number>();
-  /** The most recent requests (bounded), oldest first. */
+  /** The most recent requests (at least the last 500), oldest first. */
   readonly requestLog: RecordedRequest[] = [];
 
   private server?: Server;
@@ -107,6 +107,8 @@ export abstract class FakePsaServer {
   private readonly byId = new Map<number, FakeTicket>();
   private origin = "";
 
+  /** Credentials that work against this fake, URL included (the shape createPsaClient takes). */
+  abstract get credentials(): Record<string, string | undefined>;
   /** Vendor routing. Throwing is a bug in the fake; it answers 500. */
   protected abstract handle(req: FakeRequest): FakeReply | Promise<FakeReply>;
   /** The vendor's error body for injected 429/500 faults. */
@@ -284,7 +286,8 @@ export abstract class FakePsaServer {
     this.requestCounts.set(key, (this.requestCounts.get(key) ?? 0) + 1);
     const record: RecordedRequest = { method: request.method, path, query: request.query.toString(), headers: req.headers, body: request.body };
     this.requestLog.push(record);
-    if (this.requestLog.length > LOG_LIMIT) this.requestLog.splice(0, this.requestLog.length - LOG_LIMIT);
+    // Trimmed in batches: a splice per request would shift the whole log on every call.
+    if (this.requestLog.length > LOG_LIMIT * 2) this.requestLog.splice(0, this.requestLog.length - LOG_LIMIT);
 
     const fault = this.pickFault(request);
     if (fault === "drop_before") {
