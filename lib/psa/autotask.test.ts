@@ -4,6 +4,7 @@ import { AT_COMPANY_ID_BASE, FAKE_CREDENTIALS, FakeAutotask, FEATURED_COMPANY_NA
 import { createPsaClient } from "./index";
 import { draft, expectNoSecrets, LOOPBACK, newReference, psaError } from "./testing/fixtures";
 import { precompileVendorSchema, validateAgainstVendorSchema, validateCreateTicketBody } from "./testing/vendor-schema";
+import { autotaskDiscoveryBase } from "./url";
 
 const fake = new FakeAutotask();
 let client: AutotaskClient;
@@ -35,6 +36,13 @@ describe("Autotask adapter against the fake", () => {
       username: FAKE_CREDENTIALS.autotask.username,
       secret: FAKE_CREDENTIALS.autotask.secret,
     });
+  });
+
+  it("accepts the discovery URL as the default, a bare host or a loopback URL", () => {
+    expect(autotaskDiscoveryBase("https://webservices.autotask.net/atservicesrest")).toBe("https://webservices.autotask.net/atservicesrest");
+    expect(autotaskDiscoveryBase("webservices.autotask.net")).toBe("https://webservices.autotask.net/atservicesrest");
+    expect(autotaskDiscoveryBase("https://webservices.autotask.net/ATServicesRest/V1.0/")).toBe("https://webservices.autotask.net/ATServicesRest");
+    expect(autotaskDiscoveryBase("http://127.0.0.1:4102")).toBe("http://127.0.0.1:4102/atservicesrest");
   });
 
   it("R-SEC-2: a wrong secret is a non-retryable auth error without the secret in it", async () => {

@@ -233,7 +233,7 @@ const autotask: PsaDescriptor = {
     {
       name: "zoneDiscoveryUrl",
       label: "Zone discovery URL",
-      help: "Where the API user's zone is looked up; leave the default unless Autotask support tells you otherwise. The zone itself is discovered.",
+      help: "Where the API user's zone is looked up; leave the default unless Autotask support tells you otherwise. The zone itself is discovered. A bare host gets /atservicesrest added.",
       secret: false,
       required: false,
       input: "url",
@@ -261,7 +261,7 @@ const autotask: PsaDescriptor = {
   priority: select("priority", "Priority", "priorities", { required: true }),
   noteFields: [
     select("noteType", "Note type", "noteTypes", { help: "Empty uses Autotask's default note type." }),
-    select("notePublish", "Note visibility", "notePublish", { help: "Empty uses Autotask's default (internal)." }),
+    select("notePublish", "Note visibility", "notePublish", { help: "Empty uses the picklist's default value." }),
   ],
   reference: {
     placement: "field",

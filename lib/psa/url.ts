@@ -60,9 +60,14 @@ export function connectwiseApiBase(site: string): string {
   return `${base}/apis/3.0`;
 }
 
-/** Autotask zone discovery base (".../atservicesrest"); a pasted "/v1.0" is dropped. */
+/**
+ * Autotask zone discovery base (".../atservicesrest"): a pasted "/v1.0" is dropped, and a bare host
+ * ("webservices.autotask.net", "http://127.0.0.1:4102") gets the "/atservicesrest" path it always has.
+ */
 export function autotaskDiscoveryBase(input: string): string {
-  return stripPathSuffix(normaliseBaseUrl(input), ["/v1.0"]);
+  const base = stripPathSuffix(normaliseBaseUrl(input), ["/v1.0"]);
+  const { pathname } = new URL(base);
+  return pathname === "/" || pathname === "" ? `${base}/atservicesrest` : base;
 }
 
 /** Kaseya BMS server ("https://api.bms.kaseya.com"); a pasted "/v2" is dropped — paths carry it. */

@@ -231,7 +231,8 @@ export class FakeAutotask extends FakePsaServer {
 
   /** Credentials that work against this fake (discovery URL is the fake's own). */
   get credentials(): AutotaskCredentials {
-    return { ...FAKE_CREDENTIALS.autotask, zoneDiscoveryUrl: `${this.url}/atservicesrest` };
+    // The bare URL works: the adapter adds the "/atservicesrest" path discovery always has.
+    return { ...FAKE_CREDENTIALS.autotask, zoneDiscoveryUrl: this.url };
   }
 
   protected override resetVendorState(): void {

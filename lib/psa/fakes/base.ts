@@ -366,8 +366,14 @@ export abstract class FakePsaServer {
         }
         return { status: 200, body: { ...this.faultConfig, pending: this.pending.length } };
       }
-      case "GET /__fake/tickets":
-        return { status: 200, body: { count: this.tickets.length, tickets: this.tickets } };
+      case "GET /__fake/tickets": {
+        // ?reference=sb:… finds by reference (field or title token); ?limit=N returns the newest N.
+        const reference = req.query.get("reference");
+        let list = reference ? (this.byToken.get(reference) ?? []) : this.tickets;
+        const limit = Number(req.query.get("limit") ?? "NaN");
+        if (Number.isInteger(limit) && limit >= 0) list = list.slice(Math.max(0, list.length - limit));
+        return { status: 200, body: { count: this.tickets.length, tickets: list } };
+      }
       case "GET /__fake/requests":
         return { status: 200, body: { counts: Object.fromEntries(this.requestCounts) } };
       case "POST /__fake/reset":

@@ -39,6 +39,9 @@ describe("fake PSAs", () => {
     const listed = (await http(`${syncro.url}/__fake/tickets`)).json<{ count: number; tickets: { title: string }[] }>();
     expect(listed.count).toBe(1);
     expect(listed.tickets[0].title).toContain(d.reference);
+    const byRef = (await http(`${syncro.url}/__fake/tickets?reference=${encodeURIComponent(d.reference)}`)).json<{ tickets: unknown[] }>();
+    expect(byRef.tickets).toHaveLength(1);
+    expect((await http(`${syncro.url}/__fake/tickets?reference=sb:none`)).json<{ tickets: unknown[] }>().tickets).toHaveLength(0);
     const counts = (await http(`${syncro.url}/__fake/requests`)).json<{ counts: Record<string, number> }>().counts;
     expect(counts["POST /api/v1/tickets"]).toBe(1);
 

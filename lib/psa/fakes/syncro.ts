@@ -80,7 +80,8 @@ export class FakeSyncro extends FakePsaServer {
   private nextCommentId = 1;
 
   get credentials(): SyncroCredentials {
-    return { subdomain: `${this.url}${API}`, ...FAKE_CREDENTIALS.syncro };
+    // A full URL in place of the subdomain; the adapter adds "/api/v1".
+    return { subdomain: this.url, ...FAKE_CREDENTIALS.syncro };
   }
 
   protected override resetVendorState(): void {
