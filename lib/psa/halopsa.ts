@@ -277,13 +277,14 @@ export class HaloPsaClient extends BasePsaClient {
   }
 
   private async call(spec: RequestSpec): Promise<OutboundResponse> {
-    const attempt = async () =>
-      this.transport.send({ ...spec, headers: { ...spec.headers, Authorization: `Bearer ${await this.accessToken()}` } });
-    let res = await attempt();
+    let used = await this.accessToken();
+    let res = await this.transport.send({ ...spec, headers: { ...spec.headers, Authorization: `Bearer ${used}` } });
     if (res.status === 401) {
       // Refused token (expired early, revoked): not processed, so one retry with a fresh token is safe.
-      this.token = undefined;
-      res = await attempt();
+      // Drop the token only if no concurrent call has already replaced it.
+      if (this.token?.value === used) this.token = undefined;
+      used = await this.accessToken();
+      res = await this.transport.send({ ...spec, headers: { ...spec.headers, Authorization: `Bearer ${used}` } });
     }
     if (!res.ok) throw this.transport.fromResponse(res);
     return res;

@@ -84,6 +84,10 @@ describe("Kaseya BMS adapter against the fake", () => {
     fake.expireTokens();
     expect((await c.lookup("queues")).length).toBeGreaterThan(0);
     expect(fake.authCount).toBe(2);
+    // Several calls refused at once still lead to one new authentication.
+    fake.expireTokens();
+    await Promise.all([c.lookup("queues"), c.lookup("statuses"), c.lookup("priorities"), c.lookup("issueTypes")]);
+    expect(fake.authCount).toBe(3);
   });
 
   it("pages accounts with PageSize/PageNumber (0-based) and searches with Filter.Name", async () => {

@@ -329,13 +329,14 @@ export class KaseyaBmsClient extends BasePsaClient {
 
   /** Authenticated request; one fresh token and one retry when the JWT is refused (expired early, revoked). */
   private async send(spec: RequestSpec): Promise<OutboundResponse> {
-    const attempt = async () =>
-      this.transport.send({ ...spec, headers: { ...spec.headers, Authorization: `Bearer ${await this.accessToken()}` } });
-    let res = await attempt();
+    let used = await this.accessToken();
+    let res = await this.transport.send({ ...spec, headers: { ...spec.headers, Authorization: `Bearer ${used}` } });
     if (res.status === 401) {
       // A 401 means the request was not processed, so repeating it (even a POST) cannot duplicate anything.
-      this.token = undefined;
-      res = await attempt();
+      // Drop the token only if no concurrent call has already replaced it.
+      if (this.token?.value === used) this.token = undefined;
+      used = await this.accessToken();
+      res = await this.transport.send({ ...spec, headers: { ...spec.headers, Authorization: `Bearer ${used}` } });
     }
     return res;
   }
