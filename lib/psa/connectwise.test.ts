@@ -109,7 +109,9 @@ describe("ConnectWise PSA adapter against the fake", () => {
     expect(stored.request.board).toEqual({ id: 12 });
     expect(stored.request.initialDescription).toBe(d.body);
     // The fake's 201 answer has the vendor's Ticket shape too.
-    expect(validateAgainstVendorSchema("connectwise", "/components/schemas/Ticket", stored.record).errors).toEqual([]);
+    const answer = fake.lastRequest((r) => r.method === "POST" && r.path.endsWith("/service/tickets"))?.response;
+    expect(answer?.status).toBe(201);
+    expect(validateAgainstVendorSchema("connectwise", "/components/schemas/Ticket", JSON.parse(answer?.body ?? "null")).errors).toEqual([]);
   });
 
   it("R-REL-2: finds an existing ticket by reference (externalXRef condition), and null when there is none", async () => {

@@ -103,14 +103,23 @@ describe("fake PSAs", () => {
   });
 
   it("serve fixed ports when asked (the demo script uses 4101-4105 by default)", async () => {
-    const probe = await startFakePsas();
-    const base = probe.connectwise.port + 1000 > 65000 ? 20_000 : probe.connectwise.port + 1000;
-    await probe.stop();
-    const fixed = await startFakePsas({ basePort: base });
-    try {
-      expect(fixed.all.map((f) => f.port)).toEqual([base, base + 1, base + 2, base + 3, base + 4]);
-    } finally {
-      await fixed.stop();
+    // Other processes on this machine hold ports too: try a few random bases until five in a row are free.
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const base = 20_000 + Math.floor(Math.random() * 40_000);
+      let fixed: FakePsas;
+      try {
+        fixed = await startFakePsas({ basePort: base });
+      } catch (err) {
+        if ((err as { code?: string }).code === "EADDRINUSE") continue;
+        throw err;
+      }
+      try {
+        expect(fixed.all.map((f) => f.port)).toEqual([base, base + 1, base + 2, base + 3, base + 4]);
+      } finally {
+        await fixed.stop();
+      }
+      return;
     }
+    throw new Error("no free block of five ports found");
   });
 });
