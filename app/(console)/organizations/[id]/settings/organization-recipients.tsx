@@ -62,7 +62,12 @@ export function AddRecipientDialog({ organizationId, organizationName }: { organ
           className="space-y-4"
           onSubmit={form.handleSubmit(async (values) => {
             const result = await addOrganizationRecipientAction(values);
-            if (!result.ok) return applyFieldErrors(form, result);
+            if (!result.ok) {
+              applyFieldErrors(form, result);
+              // A duplicate or invalid address is explained once, on the address field.
+              if (result.fieldErrors?.email) form.clearErrors("root");
+              return;
+            }
             toast.success(result.message ?? "Recipient added successfully", {
               description: `${result.data.email} was saved. This confirms the save only; no email has been sent.`,
             });

@@ -43,7 +43,12 @@ export function AddEmailDialog() {
           className="space-y-4"
           onSubmit={form.handleSubmit(async (values) => {
             const result = await addGlobalRecipientAction(values);
-            if (!result.ok) return applyFieldErrors(form, result);
+            if (!result.ok) {
+              applyFieldErrors(form, result);
+              // A duplicate or invalid address is explained once, on the address field.
+              if (result.fieldErrors?.email) form.clearErrors("root");
+              return;
+            }
             // R-DEL-8: this confirms the save; nothing has been sent.
             toast.success(result.message ?? "Email added successfully", {
               description: `${result.data.email} was saved. This confirms the save only; no email has been sent.`,
