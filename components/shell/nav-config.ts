@@ -18,6 +18,7 @@ export const NAV: NavSection[] = [
     label: "Settings",
     items: [
       { href: "/settings/psa-email", label: "PSA & Email", roles: ["admin", "support"] },
+      { href: "/settings/integrations", label: "Integrations", roles: ["admin"] },
       { href: "/settings/users", label: "Users", roles: ["admin"] },
       { href: "/settings/api-keys", label: "API keys", roles: ["admin"] },
     ],

@@ -104,9 +104,12 @@ export const createApplicationSchema = z
   });
 export type CreateApplicationInput = z.input<typeof createApplicationSchema>;
 
-/** Forms: the same schema with the chosen application's credential schema in place of the raw record. */
+/**
+ * Forms: the same schema with the chosen application's credential schema in place of the raw record, so the
+ * browser checks exactly what the server will (safeExtend keeps the schema's refinements).
+ */
 export function withCredentials<S extends z.ZodObject>(schema: S, app: AppDefinition | undefined) {
-  return app ? schema.extend({ credentials: app.credentials }) : schema;
+  return app && app.authorization.kind === "credentials" ? schema.safeExtend({ credentials: app.credentials }) : schema;
 }
 
 export const updateConnectionSchema = z.object({
