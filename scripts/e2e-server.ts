@@ -10,6 +10,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureDatabase, startEmbeddedPostgres } from "@/db/embedded";
 import { runMigrations } from "@/db/migrate";
+import { startOAuthServer } from "@/tests/support/oauth-server";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const port = process.env.E2E_PORT ?? "3100";
@@ -21,6 +22,9 @@ const authDir = path.join(root, "e2e", ".auth", port);
 mkdirSync(authDir, { recursive: true });
 writeFileSync(path.join(authDir, "runtime.json"), JSON.stringify({ databaseUrl, home }));
 
+// Microsoft and Google admin consent go to a local authorization server (their authorities are configuration).
+const oauth = await startOAuthServer();
+
 const env = {
   ...process.env,
   NODE_ENV: "production" as const,
@@ -29,6 +33,13 @@ const env = {
   SWITCHBOARD_URL: `http://127.0.0.1:${port}`,
   PORT: port,
   NEXT_TELEMETRY_DISABLED: "1",
+  MICROSOFT_AUTHORITY: oauth.url,
+  MICROSOFT_CLIENT_ID: oauth.options.microsoftClientId,
+  MICROSOFT_CLIENT_SECRET: "e2e-microsoft-secret",
+  GOOGLE_AUTHORITY: oauth.url,
+  GOOGLE_TOKEN_URL: `${oauth.url}/token`,
+  GOOGLE_CLIENT_ID: oauth.options.googleClientId,
+  GOOGLE_CLIENT_SECRET: oauth.options.googleClientSecret,
 };
 const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
 const web = spawn(process.execPath, [nextBin, "start", "-p", port, "-H", "127.0.0.1"], { cwd: root, env, stdio: "inherit" });
@@ -48,6 +59,7 @@ async function stop() {
   stopping = true;
   for (const c of children) c.kill("SIGTERM");
   await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once("exit", r)))));
+  await oauth.close().catch(() => undefined);
   await pg.stop().catch(() => undefined);
   rmSync(home, { recursive: true, force: true });
   process.exit(0);
