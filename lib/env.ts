@@ -49,6 +49,10 @@ const envSchema = z.object({
   SWITCHBOARD_PSA_RATE_SCALE: z.coerce.number().positive().default(1),
   /** Deliveries one worker process sends at the same time. */
   SWITCHBOARD_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
+  /** How long a claimed delivery stays leased to one worker (renewed while it sends). */
+  SWITCHBOARD_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+  /** How long a failing PSA destination is parked before a probe (circuit breaker). */
+  SWITCHBOARD_BREAKER_OPEN_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   /** How many worker processes share the PSA budgets (each takes its share). */
   SWITCHBOARD_WORKERS: z.coerce.number().int().min(1).max(100).default(1),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),

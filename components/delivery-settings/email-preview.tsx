@@ -1,5 +1,6 @@
 "use client";
 
+import { EMAIL_FRAME_SANDBOX, withDisplayCsp } from "@/lib/delivery/render/sandbox";
 import * as React from "react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Loader2 } from "lucide-react";
@@ -36,21 +37,6 @@ function Segmented<T extends string>({
       ))}
     </div>
   );
-}
-
-/**
- * Scripts never run in the preview: the content security policy below is placed first in the email's
- * <head> (only in the preview; the message itself is unchanged). With it, the frame's sandbox can allow
- * scripts — which accessibility checkers and test tools need to inspect the frame — while the page's own
- * scripts, had any survived React's escaping, are still refused; the sandbox keeps the frame in an
- * opaque origin with no forms, popups or top-level navigation.
- */
-const PREVIEW_CSP =
-  "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; font-src https: data:; script-src 'none'";
-
-export function withPreviewCsp(html: string): string {
-  const meta = `<meta http-equiv="Content-Security-Policy" content="${PREVIEW_CSP}">`;
-  return /<head[^>]*>/i.test(html) ? html.replace(/<head[^>]*>/i, (head) => head + meta) : meta + html;
 }
 
 /**
@@ -126,8 +112,8 @@ export function EmailPreview({ settings, valid }: { settings: EmailSettingsSnaps
           {view === "html" ? (
             <iframe
               title={`Email preview (HTML) for a ${list === "global" ? "global" : "organization"} recipient`}
-              sandbox="allow-scripts"
-              srcDoc={withPreviewCsp(message.html)}
+              sandbox={EMAIL_FRAME_SANDBOX}
+              srcDoc={withDisplayCsp(message.html)}
               className="h-[640px] w-full bg-slate-100"
             />
           ) : (

@@ -15,8 +15,13 @@ export function workerFromEnv(): DeliveryWorker {
   return new DeliveryWorker({
     channels: defaultChannels,
     concurrency: env.SWITCHBOARD_WORKER_CONCURRENCY,
+    leaseMs: env.SWITCHBOARD_LEASE_MS,
     schedule: env.SWITCHBOARD_RETRY_SCHEDULE ? parseSchedule(env.SWITCHBOARD_RETRY_SCHEDULE) : DEFAULT_RETRY_SCHEDULE_MS,
-    guards: new DestinationGuards({ rateScale: env.SWITCHBOARD_PSA_RATE_SCALE, workers: env.SWITCHBOARD_WORKERS }),
+    guards: new DestinationGuards({
+      rateScale: env.SWITCHBOARD_PSA_RATE_SCALE,
+      workers: env.SWITCHBOARD_WORKERS,
+      breakerOpenMs: env.SWITCHBOARD_BREAKER_OPEN_MS,
+    }),
   });
 }
 

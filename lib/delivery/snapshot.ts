@@ -13,15 +13,8 @@ import {
   psaIntegrations,
   recipients,
 } from "@/db/schema";
-import { DEFAULT_GLOBAL_SUBJECT_FORMAT, DEFAULT_ORGANIZATION_SUBJECT_FORMAT } from "./render/subject";
+import { EMAIL_SETTINGS_DEFAULTS } from "@/lib/delivery-settings/email-settings";
 import type { DeliveryConfigSnapshot, PsaIntegrationSnapshot } from "./types";
-
-export const DEFAULT_EMAIL_SETTINGS = {
-  globalSubjectFormat: DEFAULT_GLOBAL_SUBJECT_FORMAT,
-  organizationSubjectFormat: DEFAULT_ORGANIZATION_SUBJECT_FORMAT,
-  respondEventDetail: true,
-  iocEventDetail: true,
-} as const;
 
 export async function loadPsaIntegrationSnapshots(
   tx: Executor,
@@ -120,7 +113,7 @@ export async function loadDeliveryConfigSnapshot(
           respondEventDetail: s.respondEventDetail,
           iocEventDetail: s.iocEventDetail,
         }
-      : { ...DEFAULT_EMAIL_SETTINGS },
+      : { ...EMAIL_SETTINGS_DEFAULTS },
     globalRecipients: recipientRows
       .filter((r) => r.scope === "global")
       .map((r) => ({ id: r.id, email: r.email, note: r.note })),

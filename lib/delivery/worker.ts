@@ -9,7 +9,9 @@
 import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { db, getSqlClient } from "@/db";
+import postgres from "postgres";
+import { db } from "@/db";
+import { env } from "@/lib/env";
 import { alerts, deliveries, psaIntegrations } from "@/db/schema";
 import { logger } from "@/lib/logger";
 import { DELIVERY_CHANNEL_NOTIFY } from "./intake";
@@ -105,6 +107,12 @@ export class DeliveryWorker {
   private loopDone: Promise<void> | null = null;
   private renewTimer: NodeJS.Timeout | null = null;
   private pending = new Set<Promise<void>>();
+  /**
+   * A small connection pool of its own for LISTEN and lease renewal, so a renewal never waits behind
+   * the delivery work in the main pool: a late renewal would let another worker take the lease while
+   * this one is still sending (a duplicate ticket).
+   */
+  private control: postgres.Sql | null = null;
   /** Counters for tests, benchmarks and logs. */
   readonly stats = { sent: 0, failed: 0, dead: 0, claimed: 0 };
 
@@ -121,7 +129,8 @@ export class DeliveryWorker {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    const listener = await getSqlClient().listen(DELIVERY_CHANNEL_NOTIFY, () => this.poke());
+    this.control = postgres(env.DATABASE_URL!, { max: 2, onnotice: () => {}, connection: { application_name: "switchboard-worker-control" } });
+    const listener = await this.control.listen(DELIVERY_CHANNEL_NOTIFY, () => this.poke());
     this.unlisten = () => listener.unlisten();
     this.renewTimer = setInterval(() => void this.renewLeases(), Math.max(1000, Math.floor(this.leaseMs / 3)));
     this.renewTimer.unref();
@@ -137,6 +146,8 @@ export class DeliveryWorker {
     await Promise.allSettled([...this.pending]);
     if (this.renewTimer) clearInterval(this.renewTimer);
     await this.unlisten?.().catch(() => undefined);
+    await this.control?.end({ timeout: 5 }).catch(() => undefined);
+    this.control = null;
   }
 
   private poke() {
@@ -236,14 +247,12 @@ export class DeliveryWorker {
   }
 
   private async renewLeases(): Promise<void> {
-    if (!this.inflight.size) return;
+    if (!this.inflight.size || !this.control) return;
     const ids = [...this.inflight];
-    await db
-      .execute(sql`
+    await this.control`
         update deliveries set lease_until = now() + make_interval(secs => ${this.leaseMs / 1000})
-         where ${and(eq(deliveries.leaseOwner, this.id), eq(deliveries.status, "sending"), inArray(deliveries.id, ids))}
-      `)
-      .catch((err) => logger.warn("lease renewal failed", { worker: this.id, error: String(err?.message ?? err) }));
+         where lease_owner = ${this.id} and status = 'sending' and id = any(${ids}::uuid[])
+      `.catch((err: Error) => logger.warn("lease renewal failed", { worker: this.id, error: String(err?.message ?? err) }));
   }
 
   private async process(row: ClaimedRow, alertRow: AlertRow | undefined): Promise<void> {
@@ -292,7 +301,11 @@ export class DeliveryWorker {
           if (breaker.success()) void this.persistHealth(planned.integrationId, { state: "closed", changedAt: new Date().toISOString() });
         } catch (err) {
           const f = describeFailure(err);
-          if (f.retryable && breaker.failure()) {
+          // Only transient failures count against the destination's health. A permanent answer
+          // (validation, auth) means the PSA is up, so it also releases a half-open probe.
+          if (!f.retryable) {
+            if (breaker.success()) void this.persistHealth(planned.integrationId, { state: "closed", changedAt: new Date().toISOString() });
+          } else if (breaker.failure()) {
             void this.persistHealth(planned.integrationId, {
               state: "open",
               changedAt: new Date().toISOString(),

@@ -2,6 +2,7 @@ import { notFound } from "next/navigation";
 import { guard, pageViewer } from "@/lib/auth/page-guard";
 import { getMailboxMessage } from "@/lib/delivery/mailbox";
 import { uuidSchema } from "@/lib/validations/common";
+import { EMAIL_FRAME_SANDBOX, withDisplayCsp } from "@/lib/delivery/render/sandbox";
 import { formatDateTime } from "@/lib/utils";
 import { PageHeader } from "@/components/ui/page-header";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
@@ -33,8 +34,7 @@ export default async function MailboxMessagePage({ params }: { params: Promise<{
       {m.html ? (
         <Card className="mb-6">
           <CardHeader title="HTML" />
-          {/* The message renders in a sandbox with scripts disabled. */}
-          <iframe title="Message HTML" sandbox="" srcDoc={m.html} className="h-[36rem] w-full rounded-b-lg bg-white" />
+          <iframe title="Message HTML" sandbox={EMAIL_FRAME_SANDBOX} srcDoc={withDisplayCsp(m.html)} className="h-[36rem] w-full rounded-b-lg bg-white" />
         </Card>
       ) : null}
       {m.text ? (
