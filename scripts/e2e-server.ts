@@ -31,6 +31,7 @@ const env = {
   DATABASE_URL: databaseUrl,
   SWITCHBOARD_HOME: home,
   SWITCHBOARD_URL: `http://127.0.0.1:${port}`,
+  SWITCHBOARD_ALLOW_PRIVATE_TARGETS: "127.0.0.1,localhost",
   PORT: port,
   NEXT_TELEMETRY_DISABLED: "1",
   MICROSOFT_AUTHORITY: oauth.url,

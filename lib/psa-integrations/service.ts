@@ -51,6 +51,11 @@ export type PsaIntegrationSummary = {
   lastTestAt: Date | null;
   lastTestOk: boolean | null;
   lastTestMessage: string | null;
+  /**
+   * What the delivery workers last saw (their circuit breaker, ARCHITECTURE "the PSA card shows it"):
+   * "failing" = deliveries are held until a probe succeeds; "auth_failed" = the PSA rejected the credentials.
+   */
+  deliveryHealth: { state: "ok" | "failing" | "auth_failed"; lastError: string | null; since: string | null };
   createdAt: Date;
 };
 
@@ -167,7 +172,17 @@ function toSummary(row: IntegrationRow, mappedOrganizations: number): PsaIntegra
     lastTestAt: row.lastTestAt,
     lastTestOk: row.lastTestOk,
     lastTestMessage: row.lastTestMessage,
+    deliveryHealth: healthOf(row.health),
     createdAt: row.createdAt,
+  };
+}
+
+function healthOf(health: Record<string, unknown> | null | undefined): PsaIntegrationSummary["deliveryHealth"] {
+  const state = health?.state === "open" ? "failing" : health?.state === "auth_failed" ? "auth_failed" : "ok";
+  return {
+    state,
+    lastError: state !== "ok" && typeof health?.lastError === "string" ? health.lastError : null,
+    since: state !== "ok" && typeof health?.changedAt === "string" ? health.changedAt : null,
   };
 }
 
