@@ -108,28 +108,30 @@ const priorityMapSchema = z
 
 export const MAX_PSA_MAPPINGS = 20_000;
 
-export const psaConfigSchema = z
-  .object({
-    name: psaIntegrationNameSchema,
-    defaults: fieldRecord,
-    priorityMap: priorityMapSchema,
-    fallback: psaFallbackSchema,
-    mappings: z.array(psaMappingSchema).max(MAX_PSA_MAPPINGS, "Too many mappings in one save.").default([]),
-    note: whyNoteSchema,
-  })
-  .superRefine((value, ctx) => {
-    const seen = new Set<string>();
-    value.mappings.forEach((m, i) => {
-      if (seen.has(m.organizationId)) {
-        ctx.addIssue({ code: "custom", path: ["mappings", i, "organizationId"], message: "This organization is mapped twice." });
-      }
-      seen.add(m.organizationId);
-    });
+const psaConfigObject = z.object({
+  name: psaIntegrationNameSchema,
+  defaults: fieldRecord,
+  priorityMap: priorityMapSchema,
+  fallback: psaFallbackSchema,
+  mappings: z.array(psaMappingSchema).max(MAX_PSA_MAPPINGS, "Too many mappings in one save.").default([]),
+  note: whyNoteSchema,
+});
+
+function noOrganizationTwice(value: { mappings: { organizationId: string }[] }, ctx: z.RefinementCtx) {
+  const seen = new Set<string>();
+  value.mappings.forEach((m, i) => {
+    if (seen.has(m.organizationId)) {
+      ctx.addIssue({ code: "custom", path: ["mappings", i, "organizationId"], message: "This organization is mapped twice." });
+    }
+    seen.add(m.organizationId);
   });
+}
+
+export const psaConfigSchema = psaConfigObject.superRefine(noOrganizationTwice);
 export type PsaConfigInput = z.input<typeof psaConfigSchema>;
 export type PsaConfig = z.output<typeof psaConfigSchema>;
 
-export const savePsaConfigSchema = z.intersection(z.object({ id: uuidSchema }), psaConfigSchema);
+export const savePsaConfigSchema = psaConfigObject.extend({ id: uuidSchema }).superRefine(noOrganizationTwice);
 export type SavePsaConfigInput = z.input<typeof savePsaConfigSchema>;
 
 /** Keys a vendor takes as integration-wide defaults: ticket fields that do not depend on the mapped company. */
