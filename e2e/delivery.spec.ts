@@ -7,6 +7,7 @@ import { createOrganization, expectAccessible, snap } from "./helpers";
  * recorded as skips (R-DEL-2); the Routing page simulates without creating an alert.
  */
 test("R-DEL-11, R-DEL-2: send a test alert, see it delivered and explained; organization off → skips explained; simulate on Routing", async ({ page }) => {
+  test.setTimeout(180_000);
   const orgName = "Wayne Enterprises";
   const orgId = await createOrganization(page, orgName);
 
