@@ -7,7 +7,7 @@
  * with confirmation and reactivated (R-DEL-3). Throughout, every network response and the page source are
  * recorded and searched for the fakes' secret credential values (R-SEC-2).
  */
-import { test, expect, type Page, type Response } from "@playwright/test";
+import { test, expect, request as apiRequest, type Page, type Response } from "@playwright/test";
 import { FAKE_CREDENTIALS, startFakePsas, type FakePsas } from "../lib/psa/fakes";
 import { getPsaDescriptor, secretFieldNames } from "../lib/psa/catalog";
 import type { PsaVendor } from "../lib/psa/types";
@@ -91,6 +91,9 @@ async function addPsa(page: Page, vendor: PsaVendor, opts: { screenshots?: boole
       await snap(page, name);
     }
   };
+  // Organizations named like fake companies, so auto-match has something to find (idempotent per run).
+  await ensureOrganization(page, "Acme Corp");
+  await ensureOrganization(page, "Globex Corporation");
   await page.goto("/settings/psa-email");
   await page.getByRole("link", { name: "+ Add PSA" }).click();
   await expect(page.getByRole("heading", { name: "Add PSA", level: 1 })).toBeVisible();
@@ -195,8 +198,6 @@ test.describe("PSA integrations", () => {
     // Every screen of the wizard is checked with axe and photographed, which takes a while on two cores.
     test.setTimeout(240_000);
     record(page);
-    await ensureOrganization(page, "Acme Corp");
-    await ensureOrganization(page, "Globex Corporation");
     await page.goto("/settings/psa-email");
     await expectAccessible(page);
     await snap(page, "psa-01-section-empty");
@@ -260,6 +261,38 @@ test.describe("PSA integrations", () => {
     await page.goto("/audit-log");
     await expect(page.getByText("PSA maintenance window")).toBeVisible();
     await keepSource(page);
+  });
+
+  test("R-SEC-5: look-up routes answer 4xx JSON for bad input, 502 with the PSA's words, 401 without a session", async ({ page }) => {
+    record(page);
+    await page.goto("/settings/psa-email");
+    const href = await page.getByRole("link", { name: `Edit ${NAMES.connectwise}` }).getAttribute("href");
+    const id = href!.split("/").pop()!;
+    const api = page.request;
+    const ok = await api.get(`/api/psa/integrations/${id}/companies?search=Acme`);
+    expect(ok.status()).toBe(200);
+    expect((await ok.json()).items.map((c: { name: string }) => c.name)).toContain("Acme Corp");
+
+    const notUuid = await api.get("/api/psa/integrations/not-a-uuid/companies");
+    expect(notUuid.status()).toBe(404);
+    expect(await notUuid.json()).toMatchObject({ message: "PSA integration was not found." });
+    const unknown = await api.get(`/api/psa/integrations/${crypto.randomUUID()}/lookups/boards`);
+    expect(unknown.status()).toBe(404);
+    const bogus = await api.get(`/api/psa/integrations/${id}/lookups/bogus`);
+    expect(bogus.status()).toBe(400);
+    expect((await bogus.json()).message).toMatch(/no list called "bogus"/);
+    const missingBoard = await api.get(`/api/psa/integrations/${id}/lookups/statuses`);
+    expect(missingBoard.status()).toBe(400);
+    expect((await missingBoard.json()).message).toMatch(/needs "board" chosen first/);
+    const vendorRefused = await api.get(`/api/psa/integrations/${id}/lookups/statuses?board=424242`);
+    expect(vendorRefused.status()).toBe(502);
+    expect(await vendorRefused.json()).toMatchObject({ retryable: false, message: expect.stringContaining("ConnectWise PSA") });
+
+    const anonymous = await apiRequest.newContext({ baseURL: test.info().project.use.baseURL, storageState: { cookies: [], origins: [] } });
+    const refused = await anonymous.get(`/api/psa/integrations/${id}/companies`);
+    expect(refused.status()).toBe(401);
+    expect(await refused.json()).toMatchObject({ message: expect.any(String) });
+    await anonymous.dispose();
   });
 
   test("R-SEC-2: the integration page never renders credentials; Replace takes a full new set and tests it first", async ({ page }) => {

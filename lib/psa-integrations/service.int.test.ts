@@ -5,13 +5,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { db } from "@/db";
-import { auditLog, psaCompanyMappings, psaIntegrations } from "@/db/schema";
+import { auditLog, emailSettings, psaCompanyMappings, psaIntegrations } from "@/db/schema";
 import { decryptCredentials } from "@/lib/crypto/secrets";
 import { planDelivery } from "@/lib/delivery/plan";
 import type { Viewer } from "@/lib/auth/viewer";
 import { FAKE_CREDENTIALS, startFakePsas, type FakePsas } from "@/lib/psa/fakes";
 import { PsaError, secretFieldNames, type PsaVendor } from "@/lib/psa";
-import { makeOrganization, makePartner } from "../../tests/support/fixtures";
+import { makeOrganization, makePartner, setEmailSettings } from "../../tests/support/fixtures";
 import {
   autoMatchPsaCompanies,
   deletePsaIntegration,
@@ -181,6 +181,8 @@ describe("PSA integrations service", () => {
     });
     const [before] = await db.select().from(psaIntegrations).where(eq(psaIntegrations.id, id));
     const mappingsBefore = await db.select().from(psaCompanyMappings).where(eq(psaCompanyMappings.integrationId, id));
+    await setEmailSettings(partnerId, { respondEventDetail: false });
+    const [emailBefore] = await db.select().from(emailSettings).where(eq(emailSettings.partnerId, partnerId));
 
     expect(await setPsaIntegrationStatus(viewer, { id, status: "paused", note: "PSA maintenance window" })).toEqual({ status: "paused", changed: true });
     const [paused] = await db.select().from(psaIntegrations).where(eq(psaIntegrations.id, id));
@@ -190,6 +192,8 @@ describe("PSA integrations service", () => {
     void [_s1, _s2, _u1, _u2];
     expect(keptPaused).toEqual(keptBefore);
     expect(await db.select().from(psaCompanyMappings).where(eq(psaCompanyMappings.integrationId, id))).toEqual(mappingsBefore);
+    // Pausing a PSA never touches email settings.
+    expect((await db.select().from(emailSettings).where(eq(emailSettings.partnerId, partnerId)))[0]).toEqual(emailBefore);
     // The planner skips a paused integration (R-DEL-3) ...
     const alert = { id: crypto.randomUUID(), organizationId: acme.id, priority: "high" as const, title: "t", summary: "s", detectedAt: new Date(), respondEvents: [], iocMatches: [] };
     const snapshotBase = {
