@@ -18,10 +18,16 @@ function blankToUndefined(v: unknown): unknown {
   return v === null || v === "" ? undefined : v;
 }
 
-/** "organization.created" → "Organization created" for people reading the log. */
+const ACRONYMS: Record<string, string> = { psa: "PSA", api: "API", ioc: "IOC", oauth: "OAuth", smtp: "SMTP" };
+
+/** "psa_integration.paused" → "PSA integration paused" for people reading the log. */
 export function describeAction(action: string): string {
-  const words = action.replace(/[._]/g, " ").trim();
-  return words.charAt(0).toUpperCase() + words.slice(1);
+  const words = action
+    .split(/[._]/)
+    .filter(Boolean)
+    .map((w) => ACRONYMS[w] ?? w);
+  const text = words.join(" ");
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** Field-by-field diff of two flat objects; secret-looking keys and listed keys are redacted. */

@@ -6,7 +6,7 @@ import { closeDb } from "@/db";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { defaultChannels } from "./channels";
-import { closeEmailTransport } from "./channels/email";
+import { closeMailTransport } from "@/lib/mail/send";
 import { DestinationGuards } from "./limits";
 import { DEFAULT_RETRY_SCHEDULE_MS, parseSchedule } from "./retry";
 import { DeliveryWorker } from "./worker";
@@ -35,7 +35,7 @@ export async function runWorkerProcess(): Promise<void> {
     stopping = true;
     logger.info("delivery worker stopping", { worker: worker.id, ...worker.stats });
     await worker.stop();
-    closeEmailTransport();
+    closeMailTransport();
     await closeDb();
     process.exit(0);
   };

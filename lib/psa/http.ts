@@ -213,12 +213,14 @@ export class PsaTransport {
 }
 
 function describe(name: string, kind: PsaErrorKind, status: number, vendorMessage: string): string {
+  // The vendor's words verbatim; no doubled full stop before our own sentence.
   const said = vendorMessage ? `: ${vendorMessage}` : "";
+  const stop = /[.!?]\s*$/.test(said) ? "" : ".";
   switch (kind) {
     case "auth":
       return status === 403
-        ? `${name} refused access (HTTP 403)${said}. Check the credentials and the API user's permissions.`
-        : `${name} rejected the credentials${status === 401 ? " (HTTP 401)" : ""}${said}. Check the credentials.`;
+        ? `${name} refused access (HTTP 403)${said}${stop} Check the credentials and the API user's permissions.`
+        : `${name} rejected the credentials${status === 401 ? " (HTTP 401)" : ""}${said}${stop} Check the credentials.`;
     case "rate_limited":
       return `${name} is rate limiting requests (HTTP ${status})${said}`;
     case "not_found":

@@ -11,7 +11,8 @@ import { alerts, deliveries, deliveryAttempts, organizations, recipients } from 
 import { resetEnvCache } from "@/lib/env";
 import { acceptAlert } from "@/lib/delivery/intake";
 import { DeliveryWorker, type Channels, type PsaChannelInput } from "@/lib/delivery/worker";
-import { closeEmailTransport, sendEmailDelivery } from "@/lib/delivery/channels/email";
+import { sendEmailDelivery } from "@/lib/delivery/channels/email";
+import { closeMailTransport } from "@/lib/mail/send";
 import { startSmtpSink, type SmtpSink } from "../support/smtp-sink";
 import {
   addGlobalRecipient,
@@ -30,7 +31,7 @@ beforeAll(async () => {
   resetEnvCache();
 });
 afterAll(async () => {
-  closeEmailTransport();
+  closeMailTransport();
   await smtp.close();
 });
 

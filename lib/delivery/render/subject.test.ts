@@ -155,15 +155,6 @@ describe("renderSubject", () => {
     expect(() => renderSubject("{{ alert.nope }}", context())).toThrow(SubjectFormatError);
     expect(() => renderSubject("{{ alert.nope }}", context())).toThrow(/alert\.nope/);
   });
-
-  it("R-DEL-6: rendering is fast enough for the planner (compiled formats are cached)", () => {
-    const started = performance.now();
-    for (let i = 0; i < 5_000; i += 1) {
-      renderSubject(DEFAULT_GLOBAL_SUBJECT_FORMAT, context({ title: `Alert ${i}` }));
-    }
-    // Generous bound (CI machines vary); uncached parsing would be far slower.
-    expect(performance.now() - started).toBeLessThan(2_000);
-  });
 });
 
 describe("helpers and samples", () => {
