@@ -10,6 +10,9 @@ async function openNewApplication(page: Page, orgId: string, appName: string) {
 }
 
 test.describe("data sources (seed 002)", () => {
+  // Long journeys with an axe pass on every screen.
+  test.describe.configure({ timeout: 180_000 });
+
   test("R-INT-1 / R-INT-5: a Datto RMM integration from Settings maps two sites; telemetry is counted per organization", async ({ page }) => {
     await createOrganization(page, "Tailspin Toys");
     const fabrikam = await createOrganization(page, "Fabrikam");
@@ -138,7 +141,7 @@ test.describe("data sources (seed 002)", () => {
     await page.goto(`/organizations/${fabrikam}/applications`);
     const fromSettings = page.getByRole("row", { name: /Datto RMM/ });
     await expect(fromSettings).toContainText("from Settings > Integrations");
-    await expect(fromSettings).toContainText("Mapped sources only");
+    await expect(fromSettings).toContainText("Mapped sites only");
     await expectAccessible(page);
     await snap(page, "int-09-organization-tab-from-settings");
   });
@@ -244,5 +247,60 @@ test.describe("data sources (seed 002)", () => {
     await expect(page.getByRole("row", { name: /Microsoft 365/ }).first()).toContainText("Customer consent link");
     await expect(consentRow).toContainText("Completed");
     await snap(page, "int-24-consent-completed");
+  });
+
+  test("R-INT-6: resend voids the old link; the customer enters Okta credentials on the consent page; every change is audited", async ({ page, browser }) => {
+    const contoso = await createOrganization(page, "Contoso Pharmaceuticals");
+    await openNewApplication(page, contoso, "Okta");
+    await page.getByRole("radio", { name: "I want my customer to create the connection" }).check();
+    await page.getByLabel("Why?").fill("customer owns Okta");
+    await page.getByRole("button", { name: "Create consent link" }).click();
+    const first = await page.getByLabel("Consent link").inputValue();
+    await page.getByRole("link", { name: "Back to Applications" }).click();
+
+    // Resend: a new link; the first one stops working.
+    const row = page.locator("section", { has: page.getByRole("heading", { name: "Consent links" }) }).getByRole("row", { name: /Okta/ });
+    await row.getByRole("button", { name: "Resend Okta consent link" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel("Customer admin's email").fill("okta-admin@contoso.example");
+    await expectAccessible(page);
+    await snap(page, "int-25-resend-dialog");
+    await dialog.getByRole("button", { name: "Issue new link" }).click();
+    await expect(dialog.getByText("Emailed to okta-admin@contoso.example.")).toBeVisible();
+    const second = await dialog.getByLabel("Consent link").inputValue();
+    expect(second).not.toBe(first);
+    await dialog.getByRole("button", { name: "Done" }).click();
+    await expect(row).toContainText("okta-admin@contoso.example");
+
+    const ctx = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+    const customer = await ctx.newPage();
+    await customer.goto(first);
+    await expect(customer.getByRole("heading", { name: "This link is no longer valid" })).toBeVisible();
+    await snap(customer, "int-26-consent-revoked");
+    await customer.goto(second);
+    await expect(customer.getByRole("heading", { name: "Connect Okta for Contoso Pharmaceuticals" })).toBeVisible();
+    await customer.getByRole("button", { name: "Authorize" }).click();
+    await expect(customer.getByText("Enter the Okta domain.")).toBeVisible();
+    await customer.getByLabel("Okta domain").fill("contoso.okta.com");
+    await customer.getByLabel("Client ID").fill("0oa1contoso");
+    await customer.getByLabel("Client secret").fill("okta-client-secret");
+    await expectAccessible(customer);
+    await snap(customer, "int-27-consent-credentials");
+    await customer.getByRole("button", { name: "Authorize" }).click();
+    await expect(customer.getByText("Okta is connected")).toBeVisible();
+    await snap(customer, "int-28-consent-credentials-done");
+    await ctx.close();
+
+    await page.reload();
+    await expect(page.getByRole("row", { name: /Okta/ }).first()).toContainText("Connected");
+    await expect(row).toContainText("Completed");
+
+    await page.goto("/audit-log");
+    await expect(page.getByText("customer owns Okta").first()).toBeVisible();
+    await expect(page.getByText("Connection authorized").first()).toBeVisible();
+    await expect(page.getByText("customer via consent link (okta-admin@contoso.example)").first()).toBeVisible();
+    await expect(page.locator("body")).not.toContainText("okta-client-secret");
+    await expectAccessible(page);
+    await snap(page, "int-29-audit-log");
   });
 });

@@ -18,7 +18,15 @@ export function AppMark({ name, category, className }: { name: string; category:
     .join("")
     .toUpperCase();
   return (
-    <span aria-hidden className={cn("inline-flex h-8 w-8 shrink-0 items-center justify-center rounded-md text-xs font-semibold", TONES[category], className)}>
+    <span
+      aria-hidden
+      className={cn(
+        "inline-flex h-8 w-8 shrink-0 items-center justify-center rounded-md font-semibold",
+        letters.length > 2 ? "text-[10px] tracking-tight" : "text-xs",
+        TONES[category],
+        className,
+      )}
+    >
       {letters}
     </span>
   );

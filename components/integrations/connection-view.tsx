@@ -38,6 +38,7 @@ export function ConnectionView({
   applicationsHref,
   afterDelete,
   ingestUrl,
+  nameInPageHeader = false,
 }: {
   detail: ConnectionDetail;
   sources: { rows: ConnectionSource[]; total: number; unmapped: number; page: number; pageSize: number };
@@ -48,6 +49,8 @@ export function ConnectionView({
   applicationsHref: string;
   afterDelete: string;
   ingestUrl: string;
+  /** The page header already shows the connection's name (Settings); the first card then says "Overview". */
+  nameInPageHeader?: boolean;
 }) {
   const noun = detail.app.sourceNoun;
   const manage = detail.canManage;
@@ -70,14 +73,18 @@ export function ConnectionView({
         <CardHeader
           title={
             <span className="flex items-center gap-3">
-              <AppMark name={detail.app.name} category={detail.app.category as AppCategory} />
-              <span>{label}</span>
+              {nameInPageHeader ? null : <AppMark name={detail.app.name} category={detail.app.category as AppCategory} />}
+              <span>{nameInPageHeader ? "Overview" : label}</span>
               <ConnectionStatusBadge status={detail.status} />
             </span>
           }
-          description={`${detail.app.name} · ${CATEGORY_LABELS[detail.app.category as AppCategory]} · ${
-            detail.entryPoint === "settings" ? "created in Settings > Integrations (platform level)" : `created on ${detail.organizationName}'s Applications tab`
-          }`}
+          description={[
+            nameInPageHeader || detail.name !== detail.app.name ? detail.app.name : null,
+            CATEGORY_LABELS[detail.app.category as AppCategory],
+            detail.entryPoint === "settings" ? "created in Settings > Integrations (platform level)" : `created on ${detail.organizationName}'s Applications tab`,
+          ]
+            .filter(Boolean)
+            .join(" · ")}
           actions={manage ? <ConnectionLifecycle connectionId={detail.id} label={label} status={detail.status} afterDelete={afterDelete} /> : null}
         />
         <CardBody className="space-y-4">

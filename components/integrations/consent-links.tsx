@@ -48,12 +48,13 @@ export function ConsentLinksTable({ links }: { links: Row[] }) {
         {links.map((l) => {
           const open = l.state === "sent" || l.state === "opened";
           return (
-            <TR key={l.id}>
+            // Keyed by connection: a resend replaces the row's link, and its dialog must stay open to show the new one.
+            <TR key={l.connectionId}>
               <TD>
                 <p className="font-medium text-slate-900">{l.appName}</p>
                 <p className="text-xs text-slate-500">Created {formatDateTime(l.createdAt)}</p>
               </TD>
-              <TD className="text-slate-700">{l.sentTo ?? <span className="text-slate-500">Copied by the MSP</span>}</TD>
+              <TD className="text-slate-700">{l.sentTo ?? <span className="text-slate-500">Not emailed (link copied)</span>}</TD>
               <TD>
                 <ConsentStateBadge state={l.state} />
                 {l.state === "opened" && l.openedAt ? <p className="mt-1 text-xs text-slate-500">{formatDateTime(l.openedAt)}</p> : null}

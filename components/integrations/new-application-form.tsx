@@ -82,6 +82,12 @@ export function NewApplicationForm({
   });
   const { errors, isSubmitting } = form.formState;
   const acknowledged = useWatch({ control: form.control, name: "acknowledgeDuplicate" });
+  const typed = JSON.stringify(useWatch({ control: form.control, name: "credentials" }));
+  // The warning is about the values it was given: changing them asks again on the next Connect.
+  React.useEffect(() => {
+    setDuplicates(null);
+    form.setValue("acknowledgeDuplicate", false);
+  }, [typed, form]);
   const provider = authorization.kind === "oauth" ? providerLabel(authorization.provider) : null;
 
   const submit = form.handleSubmit(async (values) => {

@@ -33,6 +33,8 @@ import { useExistingApplications } from "./queries";
 type Org = { id: string; name: string };
 type Values = CreateIntegrationInput & { credentials: Record<string, string>; mappings: NonNullable<CreateIntegrationInput["mappings"]> };
 
+const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
 const STEPS = ["Organization", "Integration type", "Credentials", "Mapping"] as const;
 const GROUPS = applicationsByCategory("settings");
 
@@ -152,7 +154,12 @@ export function NewIntegrationWizard({ organizations }: { organizations: Org[] }
             <CardBody className="space-y-4">
               <RoutingConstraints entry="settings" />
               <Field id="wizard-organization" label="Organization" error={errors.organizationId?.message}>
-                <NativeSelect {...form.register("organizationId")}>
+                <NativeSelect
+                  {...form.register("organizationId", {
+                    // Re-check at once when a choice fixes an error shown by Continue.
+                    onChange: () => (form.getFieldState("organizationId").error ? form.trigger("organizationId") : undefined),
+                  })}
+                >
                   <option value="">Select an organization…</option>
                   {organizations.map((o) => (
                     <option key={o.id} value={o.id}>
@@ -430,10 +437,10 @@ function MappingRow({
   return (
     <div className="space-y-2">
       <div className="grid gap-3 sm:grid-cols-[1fr_1fr_1fr_auto] sm:items-start">
-        <Field id={`map-${index}-id`} label={<span className="sm:sr-only">{`${noun} id (row ${index + 1})`}</span>} error={rowErrors?.externalSourceId?.message}>
+        <Field id={`map-${index}-id`} label={<span className="sm:sr-only">{`${cap(noun)} id (row ${index + 1})`}</span>} error={rowErrors?.externalSourceId?.message}>
           <Input placeholder={`${noun} id`} spellCheck={false} {...form.register(`mappings.${index}.externalSourceId`)} />
         </Field>
-        <Field id={`map-${index}-name`} label={<span className="sm:sr-only">{`${noun} name (row ${index + 1})`}</span>} error={rowErrors?.externalSourceName?.message}>
+        <Field id={`map-${index}-name`} label={<span className="sm:sr-only">{`${cap(noun)} name (row ${index + 1})`}</span>} error={rowErrors?.externalSourceName?.message}>
           <Input placeholder="Name (optional)" {...form.register(`mappings.${index}.externalSourceName`)} />
         </Field>
         <Field id={`map-${index}-org`} label={<span className="sm:sr-only">{`Organization (row ${index + 1})`}</span>} error={rowErrors?.organizationId?.message}>

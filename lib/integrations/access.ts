@@ -37,6 +37,11 @@ export function connectionHrefFor(viewer: Viewer, c: Pick<ConnectionRow, "id" | 
   return canViewConnection(viewer, c) ? connectionHref(c) : null;
 }
 
+/** How a connection is named in the audit log: "Datto RMM", or "Datto RMM · EU platform" when renamed. */
+export function connectionLabel(appName: string, name: string): string {
+  return name === appName ? appName : `${appName} · ${name}`;
+}
+
 export function appOf(c: Pick<ConnectionRow, "appType">): AppDefinition {
   const app = findApplication(c.appType);
   if (!app) throw new ValidationError(`Unknown application type "${c.appType}".`);

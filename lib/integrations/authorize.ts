@@ -9,7 +9,7 @@ import type { Executor } from "@/db";
 import { connections } from "@/db/schema";
 import { writeAudit, REDACTED, type Actor, type Changes } from "@/lib/audit";
 import { encryptCredentials } from "@/lib/crypto/secrets";
-import { appOf, type ConnectionRow } from "./access";
+import { appOf, type ConnectionRow, connectionLabel } from "./access";
 import { instanceKeyFor } from "./instance";
 
 export async function recordAuthorization(
@@ -60,7 +60,7 @@ export async function recordAuthorization(
     action: "connection.authorized",
     entityType: "connection",
     entityId: conn.id,
-    entityLabel: `${app.name} · ${conn.name}`,
+    entityLabel: connectionLabel(app.name, conn.name),
     changes,
     note: input.note,
   });

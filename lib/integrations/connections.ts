@@ -16,7 +16,7 @@ import { assertRole, type Viewer } from "@/lib/auth/viewer";
 import { decryptCredentials, encryptCredentials } from "@/lib/crypto/secrets";
 import { ConflictError, ForbiddenError, isUniqueViolation, ValidationError } from "@/lib/errors";
 import { getOrganization } from "@/lib/orgs/organizations";
-import { appOf, canManageConnection, connectionHref, connectionHrefFor, loadConnection, organizationsInScope, type ConnectionRow } from "./access";
+import { appOf, canManageConnection, connectionHref, connectionHrefFor, loadConnection, organizationsInScope, type ConnectionRow, connectionLabel } from "./access";
 import { credentialFields, findApplication, splitCredentials, type AppDefinition, type EntryPoint } from "./catalog";
 import { emailConsentLink, insertConsentLink } from "./consent";
 import { validateCredentials } from "./credentials";
@@ -183,7 +183,7 @@ async function insertConnection(tx: Executor, input: InsertInput): Promise<{ row
     action: input.entryPoint === "settings" ? "integration.created" : "application.created",
     entityType: "connection",
     entityId: id,
-    entityLabel: `${app.name} · ${row.name}`,
+    entityLabel: connectionLabel(app.name, row.name),
     changes,
     note: input.note,
   });
@@ -312,7 +312,7 @@ export async function createApplication(
           action: "consent_link.created",
           entityType: "consent_link",
           entityId: link.id,
-          entityLabel: `${app.name} · ${inserted.row.name}`,
+          entityLabel: connectionLabel(app.name, inserted.row.name),
           changes: { sentTo: { to: link.sentTo ?? "(copied, not emailed)" }, expiresAt: { to: link.expiresAt.toISOString() } },
           note: input.note,
         });
@@ -386,6 +386,8 @@ export type OrganizationApplicationRow = {
   appType: string;
   appName: string;
   category: string;
+  /** What the source calls the units it maps (site, tenant ...). */
+  sourceNoun: string;
   name: string;
   entryPoint: EntryPoint;
   status: ConnectionStatus;
@@ -430,6 +432,7 @@ export async function listOrganizationApplications(viewer: Viewer, organizationI
       appType: r.appType,
       appName: app?.name ?? r.appType,
       category: app?.category ?? "msp_tools",
+      sourceNoun: app?.sourceNoun ?? "source",
       name: r.name,
       entryPoint: r.entryPoint,
       status: r.status,
@@ -599,7 +602,7 @@ export async function updateConnection(
       action: "connection.updated",
       entityType: "connection",
       entityId: conn.id,
-      entityLabel: `${app.name} · ${input.name}`,
+      entityLabel: connectionLabel(app.name, input.name),
       changes,
       note: input.note,
     });
@@ -619,7 +622,7 @@ export async function setConnectionEnabled(viewer: Viewer, input: { connectionId
       action: input.enabled ? "connection.enabled" : "connection.disabled",
       entityType: "connection",
       entityId: conn.id,
-      entityLabel: `${app.name} · ${conn.name}`,
+      entityLabel: connectionLabel(app.name, conn.name),
       changes: { status: { from: conn.status, to: status } },
       note: input.note,
     });
@@ -641,7 +644,7 @@ export async function deleteConnection(viewer: Viewer, input: { connectionId: st
       action: "connection.deleted",
       entityType: "connection",
       entityId: conn.id,
-      entityLabel: `${app.name} · ${conn.name}`,
+      entityLabel: connectionLabel(app.name, conn.name),
       changes: { application: { from: app.name }, status: { from: conn.status }, mappedSources: { from: mapped?.n ?? 0 } },
       note: input.note,
     });
@@ -662,7 +665,7 @@ export async function rotateIngestToken(viewer: Viewer, input: { connectionId: s
       action: "connection.ingest_token_rotated",
       entityType: "connection",
       entityId: conn.id,
-      entityLabel: `${appOf(conn).name} · ${conn.name}`,
+      entityLabel: connectionLabel(appOf(conn).name, conn.name),
       changes: { ingestToken: { from: REDACTED, to: REDACTED }, tokenPrefix: { from: conn.ingestTokenPrefix ?? undefined, to: token.prefix } },
       note: input.note,
     });

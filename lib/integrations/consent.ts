@@ -16,7 +16,7 @@ import { publicUrl } from "@/lib/env";
 import { AppError, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { makeMessageId, MailSendError, sendMail } from "@/lib/mail/send";
-import { canManageConnection, canViewConnection, appOf } from "./access";
+import { canManageConnection, canViewConnection, appOf, connectionLabel } from "./access";
 import { recordAuthorization } from "./authorize";
 import { credentialFields, findApplication, splitCredentials, type AppDefinition, type CredentialField } from "./catalog";
 import { buildAuthorizeUrl, isProviderConfigured } from "./oauth";
@@ -212,7 +212,7 @@ export async function resendConsentLink(
       action: "consent_link.resent",
       entityType: "consent_link",
       entityId: fresh.id,
-      entityLabel: `${appOf(conn).name} · ${conn.name}`,
+      entityLabel: connectionLabel(appOf(conn).name, conn.name),
       changes: { sentTo: { from: link.sentTo ?? undefined, to: sentTo ?? undefined }, previousLink: { from: link.id, to: "revoked" } },
       note: input.note,
     });
@@ -233,7 +233,7 @@ export async function revokeConsentLink(viewer: Viewer, input: { linkId: string;
       action: "consent_link.revoked",
       entityType: "consent_link",
       entityId: link.id,
-      entityLabel: `${appOf(conn).name} · ${conn.name}`,
+      entityLabel: connectionLabel(appOf(conn).name, conn.name),
       changes: { state: { from: link.state, to: "revoked" } },
       note: input.note,
     });

@@ -12,7 +12,7 @@ import { writeAudit } from "@/lib/audit";
 import { actorOf } from "@/lib/auth/accounts";
 import type { Viewer } from "@/lib/auth/viewer";
 import { isUniqueViolation, ConflictError, NotFoundError } from "@/lib/errors";
-import { appOf, loadConnection, organizationsInScope } from "./access";
+import { appOf, loadConnection, organizationsInScope, connectionLabel } from "./access";
 import { EXISTING_CONNECTION_MESSAGE, syncOrganizationApplications } from "./org-apps";
 
 export const SOURCES_PAGE_SIZE = 50;
@@ -91,7 +91,7 @@ export async function setSourceMapping(
         action: before ? "connection.mapping_changed" : "connection.source_added",
         entityType: "connection",
         entityId: conn.id,
-        entityLabel: `${app.name} · ${conn.name}`,
+        entityLabel: connectionLabel(app.name, conn.name),
         changes: {
           [`${app.sourceNoun} ${input.externalSourceId}`]: { from: before ? (before.orgName ?? "(unmapped)") : undefined, to: toName },
           ...(name !== (before?.name ?? null) ? { sourceName: { from: before?.name ?? undefined, to: name ?? undefined } } : {}),
@@ -122,7 +122,7 @@ export async function removeSource(viewer: Viewer, input: { connectionId: string
       action: "connection.source_removed",
       entityType: "connection",
       entityId: conn.id,
-      entityLabel: `${app.name} · ${conn.name}`,
+      entityLabel: connectionLabel(app.name, conn.name),
       changes: { [`${app.sourceNoun} ${input.externalSourceId}`]: { from: gone.organizationId ? "mapped" : "(unmapped)" } },
       note: input.note,
     });

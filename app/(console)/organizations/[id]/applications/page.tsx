@@ -31,7 +31,7 @@ export default async function OrganizationApplicationsPage({ params }: { params:
       <Card>
         <CardHeader
           title="Applications"
-          description={`Data sources associated with ${org.name}. Telemetry from these sources is stored and analysed under this organization.`}
+          description={`Data sources whose telemetry is stored and analysed under ${org.name}.`}
           actions={
             canAdd ? (
               <Button asChild>
@@ -52,7 +52,7 @@ export default async function OrganizationApplicationsPage({ params }: { params:
                 <TH>Application</TH>
                 <TH>Status</TH>
                 <TH>Connected from</TH>
-                <TH className="text-right">Events (24 h)</TH>
+                <TH className="whitespace-nowrap text-right">Events (24 h)</TH>
                 <TH>Last telemetry</TH>
               </tr>
             </THead>
@@ -64,11 +64,11 @@ export default async function OrganizationApplicationsPage({ params }: { params:
                       <AppMark name={a.appName} category={a.category as AppCategory} />
                       <div className="min-w-0">
                         {a.href ? (
-                          <Link href={a.href} className="font-medium text-slate-900 hover:text-brand-700 hover:underline">
+                          <Link href={a.href} className="whitespace-nowrap font-medium text-slate-900 hover:text-brand-700 hover:underline">
                             {a.name}
                           </Link>
                         ) : (
-                          <span className="font-medium text-slate-900">{a.name}</span>
+                          <span className="whitespace-nowrap font-medium text-slate-900">{a.name}</span>
                         )}
                         <p className="text-xs text-slate-500">
                           {a.name !== a.appName ? `${a.appName} · ` : ""}
@@ -86,7 +86,7 @@ export default async function OrganizationApplicationsPage({ params }: { params:
                       <>
                         <Badge tone="blue">from Settings &gt; Integrations</Badge>
                         <p className="mt-1 text-xs text-slate-500">
-                          {a.isSelectedOrganization ? "Unmapped data is stored here" : `Mapped sources only (unmapped data goes to ${a.routesToOrganizationName})`}
+                          {a.isSelectedOrganization ? "All unmapped data comes here" : `Mapped ${a.sourceNoun}s only`}
                         </p>
                       </>
                     ) : (

@@ -32,7 +32,7 @@ export default async function IntegrationPage({
   ]);
   return (
     <>
-      <PageHeader title={detail.name} description={`${detail.app.name} integration`} breadcrumbs={[{ href: "/settings/integrations", label: "Integrations" }]} />
+      <PageHeader title={detail.name} breadcrumbs={[{ href: "/settings/integrations", label: "Integrations" }]} />
       <ConnectionView
         detail={detail}
         sources={sources}
@@ -43,6 +43,7 @@ export default async function IntegrationPage({
         applicationsHref={`/organizations/${detail.organizationId}/applications`}
         afterDelete="/settings/integrations"
         ingestUrl={`${publicUrl()}/api/v1/telemetry/${detail.id}`}
+        nameInPageHeader
       />
     </>
   );
