@@ -16,8 +16,11 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
   }
   return (
     <div className="flex min-h-screen">
-      <aside className="sticky top-0 hidden h-screen w-60 shrink-0 border-r border-slate-200 bg-white md:block">
-        <Sidebar sections={navFor(viewer.role)} partnerName={viewer.partnerName} />
+      {/* The aside spans the whole page (its border and background never stop short); the nav inside stays in view. */}
+      <aside className="hidden w-60 shrink-0 border-r border-slate-200 bg-white md:block">
+        <div className="sticky top-0 h-screen overflow-y-auto">
+          <Sidebar sections={navFor(viewer.role)} partnerName={viewer.partnerName} />
+        </div>
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="flex h-14 items-center justify-end gap-4 border-b border-slate-200 bg-white px-6">
