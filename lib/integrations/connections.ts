@@ -362,7 +362,6 @@ export async function listSettingsIntegrations(viewer: Viewer, opts: { page?: nu
         createdAt: connections.createdAt,
         mappedSources: sql<number>`(select count(*)::int from ${connectionMappings} cm where cm.connection_id = ${connections.id} and cm.organization_id is not null)`,
         unmappedSources: sql<number>`(select count(*)::int from ${connectionMappings} cm where cm.connection_id = ${connections.id} and cm.organization_id is null)`,
-        mappedOrganizations: sql<number>`(select count(distinct cm.organization_id)::int from ${connectionMappings} cm where cm.connection_id = ${connections.id})`,
         events24h: events24h(connections.id),
       })
       .from(connections)

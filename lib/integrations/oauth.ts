@@ -8,7 +8,7 @@
  */
 import { and, eq, gt, inArray, sql } from "drizzle-orm";
 import { db } from "@/db";
-import { connections, consentLinks, organizations, partners } from "@/db/schema";
+import { connections, consentLinks } from "@/db/schema";
 import type { Actor } from "@/lib/audit";
 import { actorOf } from "@/lib/auth/accounts";
 import type { Viewer } from "@/lib/auth/viewer";
@@ -302,14 +302,3 @@ export async function completeOAuthCallback(
   return { ...base, outcome: "connected", message: `${app.name} is connected.` };
 }
 
-/** For the consent-complete page: names only, never ids. */
-export async function describeConnectionForCustomer(connectionId: string) {
-  const [row] = await db
-    .select({ organizationName: organizations.name, partnerName: partners.name })
-    .from(connections)
-    .innerJoin(organizations, eq(organizations.id, connections.organizationId))
-    .innerJoin(partners, eq(partners.id, connections.partnerId))
-    .where(eq(connections.id, connectionId))
-    .limit(1);
-  return row ?? null;
-}

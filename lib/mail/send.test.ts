@@ -13,7 +13,7 @@ beforeAll(async () => {
   server = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS", "AUTH"],
-    onRcptTo(address, _session, cb) {
+    onRcptTo(_address, _session, cb) {
       if (refuseWith) {
         const err = new Error(refuseWith >= 500 ? "mailbox unavailable" : "try again later") as Error & { responseCode: number };
         err.responseCode = refuseWith;
