@@ -263,6 +263,31 @@ test.describe("PSA integrations", () => {
     await keepSource(page);
   });
 
+  test("R-DEL-4, R-DEL-11: a test alert for a mapped organization becomes a ticket in every active PSA, shown with its ticket id", async ({ page }) => {
+    test.setTimeout(120_000);
+    record(page);
+    const before = Object.fromEntries((Object.keys(NAMES) as PsaVendor[]).map((v) => [v, fakes[v].tickets.length]));
+    await page.goto("/alerts");
+    await page.getByRole("button", { name: "Send test alert" }).click();
+    const send = page.getByRole("dialog", { name: "Send test alert" });
+    await send.getByLabel("Organization").selectOption({ label: "Acme Corp" });
+    await send.getByLabel("Priority").selectOption("high");
+    await send.getByRole("button", { name: "Send test alert" }).click();
+    await expect(page).toHaveURL(/\/alerts\/[0-9a-f-]{36}$/);
+    for (const vendor of Object.keys(NAMES) as PsaVendor[]) {
+      const row = page.getByRole("row").filter({ hasText: NAMES[vendor] });
+      // The delivery log refreshes itself while the worker creates the tickets.
+      await expect(row.getByText("Sent", { exact: true })).toBeVisible({ timeout: 30_000 });
+      await expect(row.getByText(/^Ticket /)).toBeVisible();
+      await expect.poll(() => fakes[vendor].tickets.length).toBe(before[vendor] + 1);
+      const ticket = fakes[vendor].tickets[fakes[vendor].tickets.length - 1];
+      expect(ticket.title).toContain("[TEST]");
+    }
+    await expectAccessible(page);
+    await snap(page, "psa-30-alert-tickets");
+    await keepSource(page);
+  });
+
   test("R-SEC-5: look-up routes answer 4xx JSON for bad input, 502 with the PSA's words, 401 without a session", async ({ page }) => {
     record(page);
     await page.goto("/settings/psa-email");

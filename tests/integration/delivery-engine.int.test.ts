@@ -153,6 +153,34 @@ describe("delivery engine", () => {
     }
   });
 
+  it("R-DEL-7: the detail toggles change only the email body (same recipients, same subject); R-DEL-4: unmapped with no catch-all is a recorded skip", async () => {
+    const { partnerId, viewer } = await makePartner();
+    const org = await makeOrganization(viewer, "Soylent");
+    await addGlobalRecipient(partnerId, "detail@msp.test");
+    const unmapped = await addPsaIntegration(partnerId, { vendor: "connectwise", name: "CW no catch-all", credentials: {} });
+    const worker = new DeliveryWorker({ channels: { psa: recordingPsa().psa, email: sendEmailDelivery }, pollMs: 100 });
+    await worker.start();
+    try {
+      await setEmailSettings(partnerId, { respondEventDetail: true, iocEventDetail: true });
+      const on = await acceptAlert({ partnerId, label: "t" }, { ...baseAlert, organizationId: org.id });
+      await setEmailSettings(partnerId, { respondEventDetail: false, iocEventDetail: false });
+      const off = await acceptAlert({ partnerId, label: "t" }, { ...baseAlert, organizationId: org.id });
+      await drain(worker, [on.alertId, off.alertId]);
+      const mail = (id: string) => smtp.messages.find((m) => m.headers.get("x-switchboard-alert") === id)!;
+      expect(mail(on.alertId).subject).toBe(mail(off.alertId).subject);
+      expect(mail(on.alertId).text).toContain("Isolate host");
+      expect(mail(on.alertId).text).toContain("a".repeat(64));
+      expect(mail(off.alertId).text).not.toContain("Isolate host");
+      expect(mail(off.alertId).text).not.toContain("a".repeat(64));
+      expect(mail(off.alertId).text).toContain(baseAlert.summary);
+      const [skip] = await db.select().from(deliveries).where(eq(deliveries.target, unmapped));
+      expect(skip).toMatchObject({ status: "skipped", rule: "R-DEL-4" });
+      expect(skip.reason).toMatch(/not mapped in ConnectWise/);
+    } finally {
+      await worker.stop();
+    }
+  });
+
   it("R-DEL-10: settings changed after intake do not change that alert's deliveries", async () => {
     const { partnerId, viewer } = await makePartner();
     const org = await makeOrganization(viewer, "Hooli");
@@ -205,6 +233,40 @@ describe("delivery engine", () => {
       expect(attempts[1].startedAt.getTime() - attempts[0].startedAt.getTime()).toBeGreaterThanOrEqual(290);
       // Retries search before creating (R-REL-2).
       expect(calls.filter((c) => c.planned.integrationId === flaky).map((c) => c.previousAttemptUncertain)).toEqual([false, true, true]);
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it("R-REL-3: a dead delivery shows its last error; support can retry it, the channel searches first, and it is sent", async () => {
+    const { partnerId, viewer } = await makePartner();
+    const org = await makeOrganization(viewer, "Cyberdyne");
+    const cw = await addPsaIntegration(partnerId, { vendor: "connectwise", name: "CW", credentials: {}, fallback: { companyId: "1", companyName: "C" } });
+    let fail = true;
+    const { calls, psa } = recordingPsa(async () => {
+      if (fail) throw Object.assign(new Error("x"), { retryable: false, status: 400, vendorMessage: "board is inactive" });
+      return { ticketId: "CW-9" };
+    });
+    const worker = new DeliveryWorker({ channels: { psa, email: sendEmailDelivery }, pollMs: 50 });
+    await worker.start();
+    try {
+      const res = await acceptAlert({ partnerId, label: "t" }, { ...baseAlert, organizationId: org.id });
+      await drain(worker, [res.alertId]);
+      const [dead] = await db.select().from(deliveries).where(eq(deliveries.target, cw));
+      expect(dead).toMatchObject({ status: "dead", lastError: "board is inactive" });
+      const { createUser } = await import("@/lib/auth/accounts");
+      const { loadViewer } = await import("@/lib/auth/viewer");
+      const { retryDelivery } = await import("@/lib/delivery/retry-delivery");
+      const tech = await createUser(viewer, { email: "t@cyberdyne.test", name: "", password: "correct horse battery", role: "technician", organizationIds: [org.id] });
+      await expect(retryDelivery((await loadViewer(tech.userId, "t@cyberdyne.test", "t", "s"))!, { deliveryId: dead.id })).rejects.toThrow(/Only admins and support/);
+      const sup = await createUser(viewer, { email: "s@cyberdyne.test", name: "", password: "correct horse battery", role: "support", organizationIds: [] });
+      fail = false;
+      await retryDelivery((await loadViewer(sup.userId, "s@cyberdyne.test", "s", "s"))!, { deliveryId: dead.id, note: "board re-enabled" });
+      await drain(worker, [res.alertId]);
+      const [sent] = await db.select().from(deliveries).where(eq(deliveries.id, dead.id));
+      expect(sent).toMatchObject({ status: "sent", externalRef: "CW-9", manualRetries: 1 });
+      expect(calls.at(-1)!.previousAttemptUncertain).toBe(true);
+      await expect(retryDelivery((await loadViewer(sup.userId, "s@cyberdyne.test", "s", "s"))!, { deliveryId: dead.id })).rejects.toThrow(/only failed or dead/);
     } finally {
       await worker.stop();
     }
