@@ -150,13 +150,3 @@ export async function syncOrganizationApplications(
     .values(missing.map((organizationId) => ({ partnerId: conn.partnerId, organizationId, appType: conn.appType, connectionId: conn.id })));
 }
 
-/** Names of the organizations (within the partner) that exist among `ids`. */
-export async function organizationNames(executor: Executor, partnerId: string, ids: string[]): Promise<Map<string, string>> {
-  if (!ids.length) return new Map();
-  const rows = await executor
-    .select({ id: organizations.id, name: organizations.name })
-    .from(organizations)
-    .where(and(eq(organizations.partnerId, partnerId), inArray(organizations.id, [...new Set(ids)])));
-  return new Map(rows.map((r) => [r.id, r.name]));
-}
-
