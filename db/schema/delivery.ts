@@ -198,6 +198,8 @@ export const deliveries = pgTable(
       .on(t.nextAttemptAt)
       .where(sql`${t.status} in ('planned', 'failed', 'sending')`),
     index("deliveries_partner_target_idx").on(t.partnerId, t.channel, t.target, t.updatedAt),
+    // Routing health panel: a partner's deliveries of the last 24 h (a range, not every row of the partner).
+    index("deliveries_partner_updated_idx").on(t.partnerId, t.updatedAt),
   ],
 );
 

@@ -5,14 +5,16 @@
  * channel, records the attempt, and schedules a retry or marks the delivery dead. Every status write
  * is guarded by the lease owner, so a worker that lost its lease cannot overwrite another's result.
  * LISTEN/NOTIFY wakes idle workers as soon as intake commits; a slow poll covers due retries.
+ * The per-delivery statements run as prepared statements on the shared client (one round trip each;
+ * Drizzle's unnamed statements cost a describe round trip more — see bench/RESULTS.md).
  */
 import { randomUUID } from "node:crypto";
 import os from "node:os";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import postgres from "postgres";
-import { db } from "@/db";
+import { db, getSqlClient } from "@/db";
 import { env } from "@/lib/env";
-import { alerts, deliveries, psaIntegrations } from "@/db/schema";
+import { psaIntegrations } from "@/db/schema";
 import { logger } from "@/lib/logger";
 import { DELIVERY_CHANNEL_NOTIFY } from "./intake";
 import { DestinationGuards } from "./limits";
@@ -212,7 +214,7 @@ export class DeliveryWorker {
 
   /** Claims due rows: planned/failed whose time has come, and 'sending' rows whose lease expired. */
   private async claim(limit: number): Promise<ClaimedRow[]> {
-    const rows = await db.execute<ClaimedRow>(sql`
+    const rows = await getSqlClient()<ClaimedRow[]>`
       with due as (
         select id from deliveries
         where status in ('planned', 'failed', 'sending')
@@ -231,18 +233,18 @@ export class DeliveryWorker {
         from due
        where d.id = due.id
       returning d.id, d.partner_id, d.alert_id, d.channel, d.target, d.attempts, d.manual_retries, d.payload
-    `);
+    `;
     return [...rows];
   }
 
   private async loadAlerts(ids: string[]): Promise<Map<string, AlertRow>> {
     if (!ids.length) return new Map();
-    const rows = await db.execute<AlertRow>(sql`
+    const rows = await getSqlClient()<AlertRow[]>`
       select id, organization_id, priority, title, summary, detected_at, source, respond_events, ioc_matches,
              snapshot #>> '{organization,name}' as organization_name,
              snapshot #>> '{partner,name}' as partner_name
-        from alerts where ${inArray(alerts.id, ids)}
-    `);
+        from alerts where id = any(${ids}::uuid[])
+    `;
     return new Map([...rows].map((r) => [r.id, r]));
   }
 
@@ -349,18 +351,18 @@ export class DeliveryWorker {
 
   /** Puts a claimed row back without counting the attempt (rate budget or open circuit). */
   private async park(row: ClaimedRow, waitMs: number, why: string) {
-    await db.execute(sql`
+    await getSqlClient()`
       update deliveries
          set status = case when attempts > 1 then 'failed'::delivery_status else 'planned'::delivery_status end,
              attempts = attempts - 1,
              next_attempt_at = now() + make_interval(secs => ${Math.max(0.05, waitMs / 1000)}),
              lease_until = null, lease_owner = null, last_error = coalesce(last_error, ${why}), updated_at = now()
        where id = ${row.id} and lease_owner = ${this.id} and status = 'sending'
-    `);
+    `;
   }
 
   private async finishSuccess(row: ClaimedRow, started: Date, durationMs: number, externalRef: string) {
-    await db.execute(sql`
+    await getSqlClient()`
       with u as (
         update deliveries
            set status = 'sent', external_ref = ${externalRef}, sent_at = now(), last_error = null,
@@ -370,7 +372,7 @@ export class DeliveryWorker {
       )
       insert into delivery_attempts (delivery_id, attempt, started_at, duration_ms, outcome, worker)
       select id, ${row.attempts}, ${started.toISOString()}, ${durationMs}, 'sent', ${this.id} from u
-    `);
+    `;
     this.stats.sent += 1;
   }
 
@@ -387,7 +389,7 @@ export class DeliveryWorker {
       decision.kind === "dead" && decision.why === "exhausted"
         ? `${f.message} (gave up after ${maxAttempts(this.schedule)} attempts)`
         : f.message;
-    await db.execute(sql`
+    await getSqlClient()`
       with u as (
         update deliveries
            set status = ${status}::delivery_status,
@@ -400,7 +402,7 @@ export class DeliveryWorker {
       insert into delivery_attempts (delivery_id, attempt, started_at, duration_ms, outcome, http_status, error, worker)
       select id, ${row.attempts}, ${started.toISOString()}, ${durationMs}, ${decision.kind === "retry" ? "failed" : "dead"},
              ${f.status ?? null}, ${f.message}, ${this.id} from u
-    `);
+    `;
     if (status === "dead") this.stats.dead += 1;
     else this.stats.failed += 1;
   }

@@ -1,0 +1,1 @@
+CREATE INDEX "deliveries_partner_updated_idx" ON "deliveries" USING btree ("partner_id","updated_at");
