@@ -5,6 +5,7 @@ import { countPartners } from "@/lib/auth/accounts";
 import { ROLE_LABELS } from "@/lib/auth/roles";
 import { navFor } from "@/components/shell/nav-config";
 import { Sidebar } from "@/components/shell/sidebar";
+import { MobileNav } from "@/components/shell/mobile-nav";
 import { signOut } from "./actions";
 
 export const dynamic = "force-dynamic";
@@ -24,15 +25,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="flex h-14 items-center justify-end gap-4 border-b border-slate-200 bg-white px-6">
-          {/* Small screens: the same navigation behind a menu button. */}
-          <details className="relative mr-auto md:hidden">
-            <summary className="cursor-pointer list-none rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700">
-              Menu
-            </summary>
-            <div className="absolute left-0 z-30 mt-2 w-64 rounded-lg border border-slate-200 bg-white shadow-lg">
-              <Sidebar sections={navFor(viewer.role)} partnerName={viewer.partnerName} />
-            </div>
-          </details>
+          <MobileNav sections={navFor(viewer.role)} partnerName={viewer.partnerName} />
           <div className="text-right text-sm">
             <p className="font-medium text-slate-800">{viewer.email}</p>
             <p className="text-xs text-slate-500">{ROLE_LABELS[viewer.role]}</p>
