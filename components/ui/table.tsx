@@ -3,7 +3,8 @@ import { cn } from "@/lib/utils";
 
 export function Table({ className, ...props }: React.TableHTMLAttributes<HTMLTableElement>) {
   return (
-    <div className="w-full overflow-x-auto">
+    // Focusable so keyboard users can scroll a table wider than the screen (axe scrollable-region-focusable).
+    <div className="w-full overflow-x-auto focus-visible:outline-2 focus-visible:outline-brand-500" tabIndex={0}>
       <table className={cn("w-full border-collapse text-left text-sm", className)} {...props} />
     </div>
   );

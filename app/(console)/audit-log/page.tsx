@@ -94,7 +94,7 @@ export default async function AuditLogPage({
                     {Object.keys(e.changes).length === 0 ? (
                       <span className="text-slate-400">—</span>
                     ) : (
-                      <ul className="space-y-0.5 text-xs text-slate-700">
+                      <ul className="space-y-0.5 break-all text-xs text-slate-700">
                         {Object.entries(e.changes).map(([field, c]) => (
                           <li key={field}>
                             <span className="font-medium">{field}</span>: {formatValue(c.from)} → {formatValue(c.to)}
