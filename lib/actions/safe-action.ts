@@ -11,6 +11,7 @@ import type { Role } from "@/lib/auth/roles";
 import { getViewer, type Viewer } from "@/lib/auth/viewer";
 import { AppError, ConflictError, ValidationError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
+import { findUnstorableText, UNSTORABLE_TEXT_MESSAGE } from "@/lib/validations/common";
 
 export type FieldErrors = Record<string, string[]>;
 export type ActionResult<T = null> =
@@ -48,6 +49,10 @@ export function createAction<S extends z.ZodType, T>(
         return { ok: false, formError: "You do not have permission to do that." };
       }
       const input = raw instanceof FormData ? formDataToObject(raw) : raw;
+      const unstorable = findUnstorableText(input);
+      if (unstorable !== null) {
+        return { ok: false, formError: UNSTORABLE_TEXT_MESSAGE, fieldErrors: { [unstorable || "_form"]: [UNSTORABLE_TEXT_MESSAGE] } };
+      }
       const parsed = config.schema.safeParse(input);
       if (!parsed.success) {
         const fieldErrors = flattenFieldErrors(parsed.error);

@@ -7,6 +7,7 @@ import type { z } from "zod";
 import { verifyApiKey, type ApiPrincipal } from "@/lib/auth/api-keys";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
+import { findUnstorableText, UNSTORABLE_TEXT_MESSAGE } from "@/lib/validations/common";
 
 export type ApiErrorBody = { error: string; fields?: Record<string, string[]> };
 
@@ -15,7 +16,14 @@ export function jsonError(status: number, error: string, fields?: Record<string,
 }
 
 export class BodyTooLargeError extends Error {}
-export class BadJsonError extends Error {}
+export class BadJsonError extends Error {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
 
 /** Reads at most maxBytes of the body (Content-Length is not trusted) and parses JSON. */
 export async function readJsonBody(req: Request, maxBytes: number): Promise<unknown> {
@@ -36,11 +44,15 @@ export async function readJsonBody(req: Request, maxBytes: number): Promise<unkn
     chunks.push(value);
   }
   const text = Buffer.concat(chunks).toString("utf8");
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw new BadJsonError("The body is not valid JSON.");
   }
+  const unstorable = findUnstorableText(value);
+  if (unstorable !== null) throw new BadJsonError(UNSTORABLE_TEXT_MESSAGE, unstorable || "(body)");
+  return value;
 }
 
 export function zodFieldErrors(error: z.ZodError): Record<string, string[]> {
@@ -64,7 +76,7 @@ export async function handleApi(fn: () => Promise<Response>, maxBytes?: number):
     if (err instanceof BodyTooLargeError) {
       return jsonError(413, `The request body is larger than ${Math.round((maxBytes ?? 0) / 1024)} KiB.`);
     }
-    if (err instanceof BadJsonError) return jsonError(400, err.message);
+    if (err instanceof BadJsonError) return jsonError(400, err.message, err.field ? { [err.field]: [err.message] } : undefined);
     if (err instanceof AppError) return jsonError(err.status, err.message);
     logger.error("api request failed", { error: err instanceof Error ? err.message : String(err) });
     // A database or network hiccup on our side: tell the client to retry rather than blame its input.

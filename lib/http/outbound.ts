@@ -175,6 +175,30 @@ async function resolveCheckedAddress(
   return normaliseIp(addresses[0]);
 }
 
+/**
+ * The same policy for connections that are not HTTP (SMTP): resolves `hostname` and returns the checked address
+ * to connect to, or throws OutboundError `ssrf_refused` (or `network` when the name does not resolve).
+ */
+export async function resolveOutboundAddress(
+  hostname: string,
+  opts: { allowPrivate?: readonly string[]; lookup?: LookupFn } = {},
+): Promise<string> {
+  return resolveCheckedAddress(hostname, parseAllowList(opts.allowPrivate ?? env.SWITCHBOARD_ALLOW_PRIVATE_TARGETS), opts.lookup ?? defaultLookup);
+}
+
+/**
+ * For values saved now and called later (application URLs): when `hostname` is an IP literal (as a URL parser
+ * normalises it: decimal, octal and hex IPv4, bracketed IPv6, IPv4-mapped IPv6), the reason it is refused —
+ * not a public address and not allow-listed — or null. Names are checked when called (outboundFetch).
+ */
+export function refusedLiteralAddress(hostname: string, allowPrivate: readonly string[] = env.SWITCHBOARD_ALLOW_PRIVATE_TARGETS): string | null {
+  const host = stripBrackets(hostname).toLowerCase();
+  if (!net.isIP(host)) return null;
+  const allow = parseAllowList(allowPrivate);
+  if (allow.hosts.has(host) || isPublicAddress(host) || addressAllowed(host, allow)) return null;
+  return `${normaliseIp(host)} is not a public address (add it to SWITCHBOARD_ALLOW_PRIVATE_TARGETS to allow it)`;
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Agents: one per (allow-list, resolver) pair, kept for the life of the process.
 

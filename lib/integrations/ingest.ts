@@ -16,7 +16,7 @@ import {
   TELEMETRY_MAX_PAYLOAD_BYTES,
   telemetryEventSchema,
 } from "@/lib/validations/integrations";
-import { uuidSchema } from "@/lib/validations/common";
+import { findUnstorableText, UNSTORABLE_TEXT_MESSAGE, uuidSchema } from "@/lib/validations/common";
 import { hashesEqual, hashToken, INGEST_TOKEN_PREFIX, looksLikeToken } from "./tokens";
 
 export class TelemetryRequestError extends AppError {
@@ -52,6 +52,11 @@ export function parseTelemetryBatch(body: unknown): { events: TelemetryEvent[]; 
       const issue = parsed.error.issues[0];
       const where = issue.path.length ? `${issue.path.join(".")}: ` : "";
       rejected.push({ index, message: `${where}${issue.message}`.slice(0, 300) });
+      return;
+    }
+    const unstorable = findUnstorableText(parsed.data);
+    if (unstorable !== null) {
+      rejected.push({ index, message: `${unstorable}: ${UNSTORABLE_TEXT_MESSAGE}` });
       return;
     }
     const size = Buffer.byteLength(JSON.stringify(parsed.data.payload), "utf8");

@@ -34,6 +34,8 @@ beforeAll(async () => {
   process.env.SMTP_URL = `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
   process.env.MAIL_FROM = "Switchboard <noreply@msp.example>";
   process.env.SWITCHBOARD_URL = "https://console.msp.example";
+  // The SMTP host is checked like any outbound target (R-SEC-3): this loopback server is allow-listed.
+  process.env.SWITCHBOARD_ALLOW_PRIVATE_TARGETS = "127.0.0.1";
   resetEnvCache();
 });
 
@@ -41,6 +43,7 @@ afterAll(async () => {
   closeMailTransport();
   await new Promise<void>((r) => server.close(() => r()));
   delete process.env.SMTP_URL;
+  delete process.env.SWITCHBOARD_ALLOW_PRIVATE_TARGETS;
   resetEnvCache();
 });
 

@@ -5,11 +5,13 @@
  * see one message however often it is sent (R-REL-2 for the delivery engine).
  */
 import { randomUUID } from "node:crypto";
+import net from "node:net";
 import nodemailer, { type Transporter } from "nodemailer";
 import { and, eq, sql } from "drizzle-orm";
 import { db } from "@/db";
 import { devMailbox } from "@/db/schema";
 import { env, publicUrl } from "@/lib/env";
+import { OutboundError, resolveOutboundAddress } from "@/lib/http/outbound";
 
 export type MailMessage = {
   /** The partner the message is sent for (mailbox ownership); null for platform mail. */
@@ -48,28 +50,64 @@ export function makeMessageId(local: string = randomUUID()): string {
   return `<${local.replace(/[<>@\s]/g, "")}@${host}>`;
 }
 
-let transport: { url: string; t: Transporter } | undefined;
+/**
+ * R-SEC-3 for SMTP: the SMTP_URL host must resolve to public addresses unless SWITCHBOARD_ALLOW_PRIVATE_TARGETS
+ * names it (the same policy as outboundFetch). Returns the URL pinned to the checked address (the original
+ * name kept as the TLS server name), so a DNS answer that changes after the check is not used.
+ * Throws OutboundError (`ssrf_refused`, or `network` when the name does not resolve).
+ */
+export async function guardedSmtpUrl(smtpUrl: string): Promise<string> {
+  const url = new URL(smtpUrl);
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  const address = await resolveOutboundAddress(host);
+  if (address === host) return smtpUrl;
+  url.hostname = net.isIPv6(address) ? `[${address}]` : address;
+  if (!net.isIP(host) && !url.searchParams.has("servername")) url.searchParams.set("servername", host);
+  return url.toString();
+}
 
-function smtpTransport(url: string): Transporter {
+/** An SMTP refusal or failure as the caller's error type: an SSRF refusal is permanent (configuration). */
+export function describeSmtpFailure(err: unknown): { message: string; retryable: boolean; responseCode?: number } {
+  if (err instanceof OutboundError) {
+    return { message: `SMTP host refused: ${err.message}`, retryable: err.kind !== "ssrf_refused" };
+  }
+  const e = err as { responseCode?: number; code?: string; message?: string };
+  // 5xx SMTP replies are permanent (bad mailbox, policy); connection problems and 4xx are transient.
+  const permanent = typeof e.responseCode === "number" && e.responseCode >= 500;
+  return { message: `SMTP ${e.responseCode ?? e.code ?? "error"}: ${(e.message ?? "send failed").slice(0, 300)}`, retryable: !permanent, responseCode: e.responseCode };
+}
+
+let transport: { url: string; t: Promise<Transporter> } | undefined;
+
+/** One pooled transport per SMTP_URL, created after the host passed the SSRF check (shared by concurrent sends). */
+function smtpTransport(url: string): Promise<Transporter> {
   if (!transport || transport.url !== url) {
-    transport?.t.close();
-    transport = {
+    const previous = transport;
+    const current = {
       url,
-      t: nodemailer.createTransport(url, {
-        pool: true,
-        maxConnections: 5,
-        connectionTimeout: 10_000,
-        greetingTimeout: 10_000,
-        socketTimeout: 20_000,
-      } as never),
+      t: guardedSmtpUrl(url).then((pinned) =>
+        nodemailer.createTransport(pinned, {
+          pool: true,
+          maxConnections: 5,
+          connectionTimeout: 10_000,
+          greetingTimeout: 10_000,
+          socketTimeout: 20_000,
+        } as never),
+      ),
     };
+    transport = current;
+    // A refused or unresolvable host is checked again on the next send, not remembered.
+    current.t.catch(() => {
+      if (transport === current) transport = undefined;
+    });
+    previous?.t.then((t) => t.close(), () => undefined);
   }
   return transport.t;
 }
 
 /** Closes pooled SMTP connections (shutdown, tests). */
 export function closeMailTransport(): void {
-  transport?.t.close();
+  transport?.t.then((t) => t.close(), () => undefined);
   transport = undefined;
 }
 
@@ -87,7 +125,7 @@ export async function sendMail(message: MailMessage): Promise<MailSent> {
   const smtpUrl = env.SMTP_URL;
   if (smtpUrl) {
     try {
-      await smtpTransport(smtpUrl).sendMail({
+      await (await smtpTransport(smtpUrl)).sendMail({
         from: env.MAIL_FROM,
         to: message.to,
         subject: message.subject,
@@ -97,13 +135,8 @@ export async function sendMail(message: MailMessage): Promise<MailSent> {
         headers: message.headers,
       });
     } catch (err) {
-      const e = err as { responseCode?: number; code?: string; message?: string };
-      const permanent = typeof e.responseCode === "number" && e.responseCode >= 500;
-      throw new MailSendError(
-        `SMTP ${e.responseCode ?? e.code ?? "error"}: ${(e.message ?? "send failed").slice(0, 300)}`,
-        !permanent,
-        e.responseCode,
-      );
+      const failure = describeSmtpFailure(err);
+      throw new MailSendError(failure.message, failure.retryable, failure.responseCode);
     }
     return { messageId, transport: "smtp" };
   }

@@ -1,10 +1,26 @@
 import { z } from "zod";
 import { ROLES } from "@/lib/auth/roles";
-import { emailSchema, nameSchema, passwordSchema, uuidSchema, whyNoteSchema } from "./common";
+import { emailSchema, hasNoControlCharacters, nameSchema, passwordSchema, uuidSchema, whyNoteSchema } from "./common";
+
+/** A person's display name (optional): single line, no control characters. */
+const personNameSchema = z
+  .string()
+  .trim()
+  .max(120, "Keep the name under 120 characters.")
+  .refine((v) => hasNoControlCharacters(v) && !/[\r\n\t]/.test(v), "The name cannot contain control characters.")
+  .optional()
+  .default("");
+
+/** A login's id as Switchboard and better-auth generate them (UUIDs, or letters, digits, - and _). */
+const userIdSchema = z
+  .string({ message: "Choose a user." })
+  .min(1, "Choose a user.")
+  .max(100, "Invalid user id.")
+  .regex(/^[A-Za-z0-9_-]+$/, "Invalid user id.");
 
 export const setupSchema = z.object({
   partnerName: nameSchema("your company name"),
-  name: z.string().trim().max(120).optional().default(""),
+  name: personNameSchema,
   email: emailSchema,
   password: passwordSchema,
 });
@@ -13,7 +29,7 @@ export type SetupInput = z.input<typeof setupSchema>;
 export const createUserSchema = z
   .object({
     email: emailSchema,
-    name: z.string().trim().max(120, "Keep the name under 120 characters.").optional().default(""),
+    name: personNameSchema,
     password: passwordSchema,
     role: z.enum(ROLES, { message: "Choose a role." }),
     organizationIds: z.array(uuidSchema).max(10_000).default([]),
@@ -27,7 +43,7 @@ export type CreateUserInput = z.input<typeof createUserSchema>;
 
 export const updateUserAccessSchema = z
   .object({
-    userId: z.string().min(1).max(100),
+    userId: userIdSchema,
     role: z.enum(ROLES, { message: "Choose a role." }),
     organizationIds: z.array(uuidSchema).max(10_000).default([]),
     note: whyNoteSchema,
@@ -37,7 +53,7 @@ export const updateUserAccessSchema = z
     message: "Give a technician at least one organization.",
   });
 
-export const removeUserSchema = z.object({ userId: z.string().min(1).max(100), note: whyNoteSchema });
+export const removeUserSchema = z.object({ userId: userIdSchema, note: whyNoteSchema });
 
 export const createApiKeySchema = z.object({ name: nameSchema("a name", 80), note: whyNoteSchema });
 export const revokeApiKeySchema = z.object({ id: uuidSchema, note: whyNoteSchema });

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { isDeliverableEmailAddress } from "@/lib/delivery/recipients";
 import { validateSubjectFormat } from "@/lib/delivery/render/subject";
 import { PRIORITIES, prioritySchema, type Priority } from "@/lib/delivery/types";
-import { emailSchema, uuidSchema, whyNoteSchema } from "./common";
+import { emailSchema, hasNoControlCharacters, uuidSchema, whyNoteSchema } from "./common";
 
 /** New organization-level recipients receive Medium, High and Critical alerts (SPEC vocabulary, R-DEL-5). */
 export const DEFAULT_ORGANIZATION_RECIPIENT_PRIORITIES: readonly Priority[] = ["medium", "high", "critical"];
@@ -44,6 +44,7 @@ export const recipientNoteSchema = z
   .string()
   .trim()
   .max(500, "Keep the note under 500 characters.")
+  .refine(hasNoControlCharacters, "The note cannot contain control characters.")
   .optional()
   .transform((v) => (v ? v : undefined));
 

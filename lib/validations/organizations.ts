@@ -1,9 +1,15 @@
 import { z } from "zod";
-import { nameSchema, uuidSchema, whyNoteSchema } from "./common";
+import { hasNoControlCharacters, nameSchema, uuidSchema, whyNoteSchema } from "./common";
 
 export const organizationSchema = z.object({
   name: nameSchema("a name"),
-  notes: z.string().trim().max(2000, "Keep notes under 2,000 characters.").optional().default(""),
+  notes: z
+    .string()
+    .trim()
+    .max(2000, "Keep notes under 2,000 characters.")
+    .refine(hasNoControlCharacters, "Notes cannot contain control characters.")
+    .optional()
+    .default(""),
   externalRef: z
     .string()
     .trim()

@@ -25,7 +25,13 @@ export async function startSmtpSink(opts: { parse?: boolean } = {}): Promise<Smt
     disabledCommands: ["STARTTLS"],
     logger: false,
     onConnect(_session, cb) {
-      if (down) return cb(new Error("421 Service not available, try again later"));
+      if (down) {
+        // A transient refusal (421), as a server that is going down or overloaded sends it; without the code
+        // smtp-server would answer 554, which clients rightly treat as permanent.
+        const err = new Error("Service not available, try again later") as Error & { responseCode: number };
+        err.responseCode = 421;
+        return cb(err);
+      }
       cb();
     },
     onData(stream, _session, cb) {

@@ -8,6 +8,7 @@ import { NextResponse } from "next/server";
 import { ValidationError } from "@/lib/errors";
 import { beginConsentAuthorization, completeConsentWithCredentials, ConsentLinkError } from "@/lib/integrations/consent";
 import { logger } from "@/lib/logger";
+import { findUnstorableText, UNSTORABLE_TEXT_MESSAGE } from "@/lib/validations/common";
 import { consentAuthorizeSchema } from "@/lib/validations/integrations";
 
 const HEADERS = { "cache-control": "no-store", "referrer-policy": "no-referrer" };
@@ -45,6 +46,8 @@ export async function POST(request: Request, { params }: { params: Promise<{ tok
   }
   const parsed = consentAuthorizeSchema.safeParse(body);
   if (!parsed.success) return json(400, { error: "The form could not be read. Reload the page and try again." });
+  const unstorable = findUnstorableText(parsed.data);
+  if (unstorable !== null) return json(400, { error: UNSTORABLE_TEXT_MESSAGE, fieldErrors: { [unstorable]: [UNSTORABLE_TEXT_MESSAGE] } });
   try {
     if (parsed.data.credentials) {
       const done = await completeConsentWithCredentials(token, parsed.data.credentials);

@@ -1,0 +1,2 @@
+DROP INDEX "deliveries_partner_updated_idx";--> statement-breakpoint
+CREATE INDEX "deliveries_partner_updated_idx" ON "deliveries" USING btree ("partner_id","updated_at","channel","status","target","sent_at");
