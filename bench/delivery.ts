@@ -15,7 +15,8 @@
  * Vendor request budgets (Autotask 10,000/h, Kaseya BMS 1,500/h, Syncro 180/min) would cap a real partner far
  * below these figures; the workers run with SWITCHBOARD_PSA_RATE_SCALE=1000 to measure Switchboard itself.
  *
- * Env: BENCH_DELIVERY_RATE (100 alerts/s), BENCH_DELIVERY_SECONDS (10), BENCH_DELIVERY_WORKERS ("1,2,4").
+ * Env: BENCH_DELIVERY_RATE (100 alerts/s), BENCH_DELIVERY_SECONDS (10), BENCH_DELIVERY_WORKERS ("1,2,4"),
+ * BENCH_DELIVERY_FAULT_RUN=0 (skip the run with faults), BENCH_CPU_PROF=1 (worker CPU profiles).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
@@ -28,6 +29,7 @@ import { acceptAlert } from "@/lib/delivery/intake";
 import { createPsaClient, type PsaVendor } from "@/lib/psa";
 import {
   BENCH_DIR,
+  DATA_DIR,
   fmt,
   log,
   machine,
@@ -92,6 +94,7 @@ type RunResult = {
   accepted: { perSecond: number; errors: number };
   workerIdleRss: number;
   workerPeakRss: number;
+  deadErrors: { channel: string; last_error: string; n: number }[];
 };
 
 async function main() {
@@ -148,12 +151,19 @@ async function main() {
       SWITCHBOARD_BREAKER_OPEN_MS: "500",
       LOG_LEVEL: "warn",
     };
-    const plan: { workers: number; faults: number }[] = [...WORKERS.map((w) => ({ workers: w, faults: 0 })), { workers: 2, faults: 0.3 }];
+    const plan: { workers: number; faults: number }[] = [
+      ...WORKERS.map((w) => ({ workers: w, faults: 0 })),
+      ...(process.env.BENCH_DELIVERY_FAULT_RUN === "0" ? [] : [{ workers: 2, faults: 0.3 }]),
+    ];
+    // BENCH_CPU_PROF=1: each worker writes a V8 CPU profile to bench/.data/prof when it stops.
+    const workerArgs = process.env.BENCH_CPU_PROF
+      ? ["--cpu-prof", `--cpu-prof-dir=${path.join(DATA_DIR, "prof")}`, "--import", "tsx", path.join(ROOT, "scripts", "worker.ts")]
+      : [TSX_CLI, path.join(ROOT, "scripts", "worker.ts")];
     const runs: RunResult[] = [];
     for (const p of plan) {
       await setFaults(sinks, p.faults);
       const workers = Array.from({ length: p.workers }, (_, k) =>
-        spawnChild(`worker${k}`, process.execPath, [TSX_CLI, path.join(ROOT, "scripts", "worker.ts")], { ...workerEnv, SWITCHBOARD_WORKERS: String(p.workers) }),
+        spawnChild(`worker${k}`, process.execPath, workerArgs, { ...workerEnv, SWITCHBOARD_WORKERS: String(p.workers) }),
       );
       await sleep(6000); // tsx start-up and LISTEN
       const idle = workers.reduce((a, w) => a + rssOf(w.pid!), 0) / workers.length;
@@ -194,6 +204,9 @@ async function main() {
       const perDelivery = await sql<{ ms: number }[]>`
         select extract(epoch from (d.sent_at - a.created_at)) * 1000 as ms
           from alerts a join deliveries d on d.alert_id = a.id where a.id = any(${ids}::uuid[]) and d.status = 'sent'`;
+      const deadErrors = await sql<{ channel: string; last_error: string; n: number }[]>`
+        select channel::text, last_error, count(*)::int as n from deliveries where alert_id = any(${ids}::uuid[]) and status = 'dead' group by 1, 2`;
+      for (const d of deadErrors) log(`  dead: ${d.n} × ${d.channel}: ${d.last_error}`);
       const window = (new Date(agg.last).getTime() - new Date(agg.first).getTime()) / 1000;
       const result: RunResult = {
         workers: p.workers,
@@ -210,6 +223,7 @@ async function main() {
         accepted: { perSecond: accepted.perSecond, errors: accepted.errors },
         workerIdleRss: idle,
         workerPeakRss: peak,
+        deadErrors: [...deadErrors],
       };
       runs.push(result);
       log(

@@ -13,13 +13,16 @@
  */
 import { randomUUID } from "node:crypto";
 import postgres from "postgres";
+import { acceptAlert } from "@/lib/delivery/intake";
 import { loadSnapshotFor } from "@/lib/delivery/snapshot";
 import { planDelivery } from "@/lib/delivery/plan";
 import type { DeliveryConfigSnapshot, PlannedDelivery } from "@/lib/delivery/types";
 import { closeDb } from "@/db";
 import {
+  cpuSecondsOf,
   fmt,
   log,
+  postgresPid,
   machine,
   ratio,
   readSeedInfo,
@@ -55,6 +58,22 @@ async function withRssPeak<T>(pid: number, work: () => Promise<T>): Promise<{ re
   }
 }
 
+type Cpu = { web: number; postgres: number; driver: number };
+/** CPU seconds spent by the web process (if any), PostgreSQL and this driver process while `work` runs. */
+async function withCpu<T>(webPid: number | null, work: () => Promise<T>): Promise<{ result: T; cpu: Cpu }> {
+  const pg = postgresPid();
+  const w0 = webPid ? cpuSecondsOf(webPid) : 0;
+  const p0 = cpuSecondsOf(pg);
+  const d0 = process.cpuUsage();
+  const result = await work();
+  const d = process.cpuUsage(d0);
+  return { result, cpu: { web: webPid ? cpuSecondsOf(webPid) - w0 : 0, postgres: cpuSecondsOf(pg) - p0, driver: (d.user + d.system) / 1e6 } };
+}
+const perAlertMs = (cpu: Cpu, r: LoadResult) => {
+  const n = r.ok + r.errors || 1;
+  return { web: (cpu.web * 1000) / n, postgres: (cpu.postgres * 1000) / n, driver: (cpu.driver * 1000) / n };
+};
+
 const describe = (r: LoadResult) => `${fmt(r.perSecond)}/s (p50 ${fmt(r.latencyMs.p50)} ms, p99 ${fmt(r.latencyMs.p99)} ms, ${r.errors} errors)`;
 
 async function main() {
@@ -86,12 +105,14 @@ async function main() {
     await new Promise((r) => setTimeout(r, 1500));
     const webIdleRss = rssOf(web.pid);
     const sb: Record<string, LoadResult> = {};
+    const sbCpu: Record<string, ReturnType<typeof perAlertMs>> = {};
     let webPeakRss = webIdleRss;
     for (const c of CONCURRENCY) {
-      const { result, peak } = await withRssPeak(web.pid, () => closedLoop(c, DURATION, post));
+      const { result: { result, peak }, cpu } = await withCpu(web.pid, () => withRssPeak(web.pid, () => closedLoop(c, DURATION, post)));
       webPeakRss = Math.max(webPeakRss, peak);
       sb[`c${c}`] = result;
-      log(`switchboard intake, ${c} clients: ${describe(result)}`);
+      sbCpu[`c${c}`] = perAlertMs(cpu, result);
+      log(`switchboard intake, ${c} clients: ${describe(result)}; CPU ms per alert: web ${fmt(sbCpu[`c${c}`].web, 2)}, PostgreSQL ${fmt(sbCpu[`c${c}`].postgres, 2)}, load generator ${fmt(sbCpu[`c${c}`].driver, 2)}`);
     }
     if (process.env.BENCH_INTAKE_PROFILE_ONLY) {
       // Profiling run (with BENCH_CPU_PROF=1): Switchboard's closed-loop runs only, nothing recorded.
@@ -101,7 +122,7 @@ async function main() {
     }
     const sbRate = await openLoop(RATE, DURATION, post);
     log(`switchboard intake at ${RATE}/s offered: ${describe(sbRate)}`);
-    raw.switchboard = { ...sb, [`rate${RATE}`]: sbRate, webIdleRss, webPeakRss };
+    raw.switchboard = { ...sb, [`rate${RATE}`]: sbRate, webIdleRss, webPeakRss, cpuMsPerAlert: sbCpu };
     await http.close();
     await stopChild(web.child);
 
@@ -112,6 +133,21 @@ async function main() {
         from alerts a where a.partner_id = ${info.benchPartnerId} and a.created_at >= ${runStart}`;
     raw.storedCheck = check;
     log(`stored: ${check.alerts} alerts, ${check.deliveries} deliveries (plans said ${check.expected})`);
+
+    // ---- diagnostic: the same intake code in this process, without HTTP (where the API's time goes) ---
+    const inProc: Record<string, LoadResult> = {};
+    const inProcCpu: Record<string, ReturnType<typeof perAlertMs>> = {};
+    for (const c of CONCURRENCY) {
+      const { result, cpu } = await withCpu(null, () =>
+        closedLoop(c, DURATION, async (i) => {
+          await acceptAlert({ partnerId: info.benchPartnerId, label: "bench" }, bodies[i % BODIES] as never);
+        }),
+      );
+      inProc[`c${c}`] = result;
+      inProcCpu[`c${c}`] = perAlertMs(cpu, result);
+      log(`acceptAlert in-process (no HTTP), ${c} callers: ${describe(result)}; CPU ms per alert: node ${fmt(inProcCpu[`c${c}`].driver, 2)}, PostgreSQL ${fmt(inProcCpu[`c${c}`].postgres, 2)}`);
+    }
+    raw.inProcess = { ...inProc, cpuMsPerAlert: inProcCpu };
 
     // ---- raw PostgreSQL: the same rows, one multi-row INSERT statement per alert ---------------------
     const snapshots = new Map<string, DeliveryConfigSnapshot>();
@@ -155,11 +191,14 @@ async function main() {
     };
     for (let i = 0; i < 50; i++) await rawInsert(i);
     const pgRes: Record<string, LoadResult> = {};
+    const pgCpu: Record<string, ReturnType<typeof perAlertMs>> = {};
     for (const c of CONCURRENCY) {
-      pgRes[`c${c}`] = await closedLoop(c, DURATION, rawInsert);
-      log(`raw PostgreSQL insert, ${c} connections: ${describe(pgRes[`c${c}`])}`);
+      const { result, cpu } = await withCpu(null, () => closedLoop(c, DURATION, rawInsert));
+      pgRes[`c${c}`] = result;
+      pgCpu[`c${c}`] = perAlertMs(cpu, result);
+      log(`raw PostgreSQL insert, ${c} connections: ${describe(result)}; CPU ms per alert: PostgreSQL ${fmt(pgCpu[`c${c}`].postgres, 2)}, script ${fmt(pgCpu[`c${c}`].driver, 2)}`);
     }
-    raw.rawPostgres = pgRes;
+    raw.rawPostgres = { ...pgRes, cpuMsPerAlert: pgCpu };
     await pg.end({ timeout: 5 });
 
     // ---- Alertmanager ------------------------------------------------------------------------------
@@ -179,15 +218,17 @@ async function main() {
     const amIdleRss = rssOf(am.pid);
     const amRes: Record<string, LoadResult> = {};
     let amPeakRss = amIdleRss;
+    const amCpu: Record<string, ReturnType<typeof perAlertMs>> = {};
     for (const c of CONCURRENCY) {
-      const { result, peak } = await withRssPeak(am.pid, () => closedLoop(c, DURATION, amPost));
+      const { result: { result, peak }, cpu } = await withCpu(am.pid, () => withRssPeak(am.pid, () => closedLoop(c, DURATION, amPost)));
       amPeakRss = Math.max(amPeakRss, peak);
       amRes[`c${c}`] = result;
-      log(`alertmanager, ${c} clients: ${describe(result)}`);
+      amCpu[`c${c}`] = perAlertMs(cpu, result);
+      log(`alertmanager, ${c} clients: ${describe(result)}; CPU ms per alert: alertmanager ${fmt(amCpu[`c${c}`].web, 2)}, load generator ${fmt(amCpu[`c${c}`].driver, 2)}`);
     }
     const amRate = await openLoop(RATE, DURATION, amPost);
     log(`alertmanager at ${RATE}/s offered: ${describe(amRate)}`);
-    raw.alertmanager = { version: alertmanagerVersion(), ...amConf, config: undefined, ...amRes, [`rate${RATE}`]: amRate, idleRss: amIdleRss, peakRss: amPeakRss, notificationsDuringRun: sink.count() };
+    raw.alertmanager = { version: alertmanagerVersion(), ...amConf, config: undefined, ...amRes, [`rate${RATE}`]: amRate, cpuMsPerAlert: amCpu, idleRss: amIdleRss, peakRss: amPeakRss, notificationsDuringRun: sink.count() };
     await http2.close();
     await am.stop();
     await sink.close();
@@ -234,6 +275,15 @@ async function main() {
       ratio: ratio(sbBest, best(pgRes)),
       target: "≥ 0.3×",
       met: sbBest / best(pgRes) >= 0.3 ? "yes" : `no (${ratio(sbBest, best(pgRes))})`,
+    });
+    const topC = `c${Math.max(...CONCURRENCY)}`;
+    rows.push({
+      id: "intake-inprocess",
+      figure: `Intake diagnostic, ${Math.max(...CONCURRENCY)} callers: API (alerts/s) vs the same acceptAlert in-process without HTTP`,
+      value: fmt(sb[topC].perSecond),
+      baseline: "acceptAlert in-process",
+      baselineValue: fmt(inProc[topC].perSecond),
+      ratio: ratio(sb[topC].perSecond, inProc[topC].perSecond),
     });
     rows.push({
       id: "intake-latency",

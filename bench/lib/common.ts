@@ -250,6 +250,26 @@ export function rssOf(pid: number): number {
   return total;
 }
 
+/** CPU seconds (user + system) used so far by a process and its living descendants, from /proc. */
+export function cpuSecondsOf(pid: number): number {
+  let ticks = 0;
+  for (const p of [pid, ...descendants(pid)]) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      /* gone */
+    }
+  }
+  return ticks / 100;
+}
+
+/** The bench PostgreSQL server's postmaster pid (its backends are its children). */
+export function postgresPid(): number {
+  return Number(readFileSync(path.join(PG_HOME, "pgdata", "postmaster.pid"), "utf8").split("\n")[0]);
+}
+
 function descendants(pid: number): number[] {
   const out: number[] = [];
   try {
