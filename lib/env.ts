@@ -55,6 +55,9 @@ const envSchema = z.object({
   SWITCHBOARD_BREAKER_OPEN_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   /** How many worker processes share the PSA budgets (each takes its share). */
   SWITCHBOARD_WORKERS: z.coerce.number().int().min(1).max(100).default(1),
+  /** Sign-in attempts allowed per client address per minute (brute-force limit; the e2e suite, which signs in
+   *  many test users from one address, raises it — the security suite proves the default). */
+  SWITCHBOARD_SIGN_IN_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(5),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

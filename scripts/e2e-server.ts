@@ -32,6 +32,8 @@ const env = {
   SWITCHBOARD_HOME: home,
   SWITCHBOARD_URL: `http://127.0.0.1:${port}`,
   SWITCHBOARD_ALLOW_PRIVATE_TARGETS: "127.0.0.1,localhost",
+  // Many test users sign in from this one address within a minute; e2e/security.spec.ts proves the default limit.
+  SWITCHBOARD_SIGN_IN_PER_MINUTE: "100",
   PORT: port,
   NEXT_TELEMETRY_DISABLED: "1",
   MICROSOFT_AUTHORITY: oauth.url,

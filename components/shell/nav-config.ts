@@ -27,6 +27,7 @@ export const NAV: NavSection[] = [
     items: [
       { href: "/mailbox", label: "Mailbox", roles: ["admin", "support"] },
       { href: "/audit-log", label: "Audit log", roles: ["admin", "support"] },
+      { href: "/account", label: "Account", roles: ALL },
     ],
   },
 ];

@@ -5,11 +5,19 @@
  */
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { APIError, createAuthMiddleware, isAPIError } from "better-auth/api";
 import { nextCookies } from "better-auth/next-js";
 import { db } from "@/db";
 import * as schema from "@/db/schema";
 import { env, publicUrl } from "@/lib/env";
 import { readOrCreateLocalSecret } from "@/lib/local-state";
+import { clearSignInFailures, recordSignInFailure, signInRetryAfter } from "./sign-in-throttle";
+
+function signInEmailOf(ctx: { path?: string; body?: unknown }): string | null {
+  if (ctx.path !== "/sign-in/email") return null;
+  const email = (ctx.body as { email?: unknown } | undefined)?.email;
+  return typeof email === "string" && email.trim() ? email : null;
+}
 
 function trustedOrigins(): string[] {
   const base = new URL(publicUrl());
@@ -54,7 +62,7 @@ function createAuth() {
       max: 100,
       customRules: {
         // Brute-force protection: 5 sign-in attempts per minute per client address.
-        "/sign-in/email": { window: 60, max: 5 },
+        "/sign-in/email": { window: 60, max: env.SWITCHBOARD_SIGN_IN_PER_MINUTE },
         "/change-password": { window: 60, max: 5 },
       },
     },
@@ -62,6 +70,27 @@ function createAuth() {
       useSecureCookies: publicUrl().startsWith("https://"),
       defaultCookieAttributes: { httpOnly: true, sameSite: "lax" },
       ipAddress: { ipAddressHeaders: ["x-forwarded-for", "x-real-ip"] },
+    },
+    hooks: {
+      // Per-account brute-force limit on top of the per-address one (lib/auth/sign-in-throttle.ts).
+      before: createAuthMiddleware(async (ctx) => {
+        const email = signInEmailOf(ctx);
+        if (!email) return;
+        const wait = await signInRetryAfter(email);
+        if (wait !== null) {
+          throw new APIError("TOO_MANY_REQUESTS", { message: "Too many failed sign-ins for this account. Wait a few minutes and try again." }, { "X-Retry-After": String(wait) });
+        }
+      }),
+      after: createAuthMiddleware(async (ctx) => {
+        const email = signInEmailOf(ctx);
+        if (!email) return;
+        const returned = ctx.context.returned;
+        if (isAPIError(returned)) {
+          if (returned.statusCode === 401) await recordSignInFailure(email);
+        } else {
+          await clearSignInFailures(email);
+        }
+      }),
     },
     plugins: [nextCookies()],
   });

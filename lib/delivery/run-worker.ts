@@ -25,7 +25,24 @@ export function workerFromEnv(): DeliveryWorker {
   });
 }
 
+/** A lost or refused database connection (server restarted, failed over, briefly unreachable). */
+function isConnectionError(reason: unknown): boolean {
+  const code = (reason as { code?: unknown } | null)?.code;
+  return typeof code === "string" && /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|CONNECTION_CLOSED|CONNECTION_ENDED|CONNECT_TIMEOUT|CONNECTION_DESTROYED|57P01|57P02|57P03|08\d{3})$/.test(code);
+}
+
 export async function runWorkerProcess(): Promise<void> {
+  // R-REL-5: postgres-js re-subscribes LISTEN by itself after a database restart, and a re-subscription that
+  // finds the server still down ends as an unhandled rejection — which would kill the worker. A lost connection
+  // is survivable (claims retry, a slow poll covers missed notifications); anything else still stops the process.
+  process.on("unhandledRejection", (reason) => {
+    if (isConnectionError(reason)) {
+      logger.warn("database connection lost; the worker keeps retrying", { error: String((reason as Error)?.message ?? reason) });
+      return;
+    }
+    logger.error("unhandled rejection; stopping the worker", { error: String((reason as Error)?.stack ?? reason) });
+    process.exit(1);
+  });
   const worker = workerFromEnv();
   await worker.start();
   logger.info("delivery worker started", { worker: worker.id });

@@ -57,3 +57,14 @@ export const removeUserSchema = z.object({ userId: userIdSchema, note: whyNoteSc
 
 export const createApiKeySchema = z.object({ name: nameSchema("a name", 80), note: whyNoteSchema });
 export const revokeApiKeySchema = z.object({ id: uuidSchema, note: whyNoteSchema });
+
+/** Account > Change password: the current password, and a new one typed twice (better-auth checks the current). */
+export const changePasswordSchema = z
+  .object({
+    currentPassword: z.string({ message: "Enter your current password." }).min(1, "Enter your current password.").max(256),
+    newPassword: passwordSchema,
+    confirmPassword: z.string({ message: "Type the new password again." }).min(1, "Type the new password again."),
+  })
+  .refine((v) => v.newPassword === v.confirmPassword, { path: ["confirmPassword"], message: "The two new passwords differ." })
+  .refine((v) => v.newPassword !== v.currentPassword, { path: ["newPassword"], message: "Choose a password different from the current one." });
+export type ChangePasswordInput = z.input<typeof changePasswordSchema>;
