@@ -19,6 +19,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, request as playwrightRequest, test, type APIRequestContext, type Browser } from "@playwright/test";
 import { pageFiles } from "../tests/security/support/discover";
+import { expectAccessible, snap } from "./helpers";
 import { isPublic, PAGES, type Role, type Scope } from "../tests/security/support/page-registry";
 import { Stack, type PartnerInfo, type StackInfo } from "../tests/security/support/stack-client";
 
@@ -385,6 +386,15 @@ test.describe("sessions and login abuse", () => {
     const page = await context.newPage();
     await page.goto("/account");
     await expect(page.getByRole("heading", { name: "Account", level: 1 })).toBeVisible();
+    await expectAccessible(page);
+    // A wrong current password is refused with a message and changes nothing.
+    await page.getByLabel("Current password").fill("not my password 123");
+    await page.getByLabel("New password", { exact: true }).fill("a brand new passphrase 42");
+    await page.getByLabel("Confirm new password").fill("a brand new passphrase 42");
+    await page.getByRole("button", { name: "Change password" }).click();
+    await expect(page.getByText("That is not your current password.")).toBeVisible();
+    await snap(page, "account-change-password-refused");
+    expect((await open("/organizations", other)).url, "nothing changed: the other session still works").toBe("/organizations");
     await page.getByLabel("Current password").fill(current);
     await page.getByLabel("New password", { exact: true }).fill("a brand new passphrase 42");
     await page.getByLabel("Confirm new password").fill("a brand new passphrase 42");
