@@ -12,13 +12,13 @@ import fc from "fast-check";
 import { getSqlClient } from "@/db";
 import type { Viewer } from "@/lib/auth/viewer";
 import { resetEnvCache } from "@/lib/env";
-import { SEED_COMPANIES, startFakePsas, SYNCRO_CUSTOMER_ID_BASE, type FakePsas } from "@/lib/psa/fakes";
+import type { FakePsas } from "@/lib/psa/fakes";
 import { ACTIONS, isSpecial, type Helpers } from "./support/action-registry";
 import { changeMark, changesSince, describeChanges, installChangeLog } from "./support/changes";
 import { discoverActions } from "./support/discover";
 import { callAction, loadModule } from "./support/harness";
 import { asFormData, mutationsOf } from "./support/nasty";
-import { seedWorld, type FakeSyncroInfo, type World } from "./support/world";
+import { seedWorldWithFakes, type FakeSyncroInfo, type World } from "./support/world";
 
 const viewerState: { viewer: Viewer | null } = { viewer: null };
 /** Each action's zod schema, recorded as createAction builds the action ("every server action's zod schema"). */
@@ -58,14 +58,9 @@ beforeAll(async () => {
   process.env.MICROSOFT_CLIENT_ID = "00000000-0000-4000-8000-000000000001";
   process.env.MICROSOFT_CLIENT_SECRET = "unused";
   resetEnvCache();
-  fakes = await startFakePsas();
-  const fake: FakeSyncroInfo = {
-    credentials: fakes.syncro.credentials as FakeSyncroInfo["credentials"],
-    customerId: String(SYNCRO_CUSTOMER_ID_BASE + SEED_COMPANIES[0].index),
-    customerName: SEED_COMPANIES[0].name,
-  };
+  let fake: FakeSyncroInfo;
+  ({ fakes, fake, world } = await seedWorldWithFakes());
   helpers = { fake };
-  world = await seedWorld({ fake });
   viewerState.viewer = world.a.admin.viewer;
   await installChangeLog(sql());
 }, 120_000);

@@ -9,13 +9,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import fc from "fast-check";
 import { getSqlClient } from "@/db";
 import { resetEnvCache } from "@/lib/env";
-import { SEED_COMPANIES, startFakePsas, SYNCRO_CUSTOMER_ID_BASE, type FakePsas } from "@/lib/psa/fakes";
+import type { FakePsas } from "@/lib/psa/fakes";
 import { changeMark, changesSince, describeChanges, installChangeLog } from "./support/changes";
 import { routeFiles } from "./support/discover";
 import { callRoute } from "./support/harness";
 import { INJECTIONS, mutationsOf, nastyString, nastyValue } from "./support/nasty";
 import type { RouteProbe } from "./support/route-registry";
-import { seedWorld, sessionCookie, type FakeSyncroInfo, type World } from "./support/world";
+import { seedWorldWithFakes, sessionCookie, type World } from "./support/world";
 
 vi.mock("next/headers", () => import("./support/request-context").then((m) => m.nextHeaders));
 
@@ -29,13 +29,7 @@ const sql = () => getSqlClient();
 beforeAll(async () => {
   process.env.SWITCHBOARD_URL = "http://switchboard.test";
   resetEnvCache();
-  fakes = await startFakePsas();
-  const fake: FakeSyncroInfo = {
-    credentials: fakes.syncro.credentials as FakeSyncroInfo["credentials"],
-    customerId: String(SYNCRO_CUSTOMER_ID_BASE + SEED_COMPANIES[0].index),
-    customerName: SEED_COMPANIES[0].name,
-  };
-  world = await seedWorld({ fake });
+  ({ fakes, world } = await seedWorldWithFakes());
   cookie = await sessionCookie(world.a.admin.email);
   await installChangeLog(sql());
 }, 120_000);

@@ -14,13 +14,13 @@ import { getSqlClient } from "@/db";
 import type { Role } from "@/lib/auth/roles";
 import { getAuth } from "@/lib/auth/auth";
 import { resetEnvCache } from "@/lib/env";
-import { SEED_COMPANIES, startFakePsas, SYNCRO_CUSTOMER_ID_BASE, type FakePsas } from "@/lib/psa/fakes";
+import type { FakePsas } from "@/lib/psa/fakes";
 import { ACTIONS, isSpecial, type ActionEntry, type Helpers } from "./support/action-registry";
 import { changeMark, changesSince, describeChanges, installChangeLog } from "./support/changes";
 import { actionFiles, discoverActions, routeFiles } from "./support/discover";
 import { callAction, callRoute, type ActionOutcome } from "./support/harness";
 import { ROUTES } from "./support/route-registry";
-import { loginOf, seedWorld, sessionCookie, type FakeSyncroInfo, type PartnerWorld, type Who, type World } from "./support/world";
+import { loginOf, seedWorldWithFakes, sessionCookie, type FakeSyncroInfo, type PartnerWorld, type Who, type World } from "./support/world";
 
 vi.mock("next/headers", () => import("./support/request-context").then((m) => m.nextHeaders));
 vi.mock("next/cache", async (importOriginal) => ({
@@ -40,14 +40,9 @@ beforeAll(async () => {
   process.env.MICROSOFT_CLIENT_ID = "00000000-0000-4000-8000-000000000001";
   process.env.MICROSOFT_CLIENT_SECRET = "unused";
   resetEnvCache();
-  fakes = await startFakePsas();
-  const fake: FakeSyncroInfo = {
-    credentials: fakes.syncro.credentials as FakeSyncroInfo["credentials"],
-    customerId: String(SYNCRO_CUSTOMER_ID_BASE + SEED_COMPANIES[0].index),
-    customerName: SEED_COMPANIES[0].name,
-  };
+  let fake: FakeSyncroInfo;
+  ({ fakes, fake, world } = await seedWorldWithFakes());
   helpers = { fake };
-  world = await seedWorld({ fake });
   await installChangeLog(sql());
   for (const who of ["adminA", "technicianA", "supportA", "adminB", "technicianB", "supportB"] as Who[]) {
     cookies[who] = await sessionCookie(loginOf(world, who).email);

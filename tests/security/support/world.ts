@@ -24,6 +24,7 @@ import { authenticateIngest, storeTelemetry } from "@/lib/integrations/ingest";
 import { sendMail } from "@/lib/mail/send";
 import { createOrganization } from "@/lib/orgs/organizations";
 import { savePsaConfiguration, startPsaIntegration } from "@/lib/psa-integrations";
+import { SEED_COMPANIES, startFakePsas, SYNCRO_CUSTOMER_ID_BASE, type FakePsas } from "@/lib/psa/fakes";
 
 export const PASSWORD = "correct horse battery staple";
 
@@ -234,4 +235,15 @@ export function loginOf(world: World, who: Who): Login {
   const p = who.endsWith("A") ? world.a : world.b;
   const role = who.slice(0, -1) as "admin" | "technician" | "support";
   return p[role];
+}
+
+/** The fake PSAs on loopback and the two partners' world, with partner A's Syncro pointed at the fake. */
+export async function seedWorldWithFakes(): Promise<{ fakes: FakePsas; fake: FakeSyncroInfo; world: World }> {
+  const fakes = await startFakePsas();
+  const fake: FakeSyncroInfo = {
+    credentials: fakes.syncro.credentials as FakeSyncroInfo["credentials"],
+    customerId: String(SYNCRO_CUSTOMER_ID_BASE + SEED_COMPANIES[0].index),
+    customerName: SEED_COMPANIES[0].name,
+  };
+  return { fakes, fake, world: await seedWorld({ fake }) };
 }
