@@ -223,7 +223,15 @@ const report = {
   deliveries: Object.fromEntries(byStatus.map((r) => [r.status, r.n])),
   lostOrIncomplete: lost.length,
   tickets: { deliveries: psaDeliveries[0].n, created: psaRefs.length, distinct: new Set(psaRefs).size },
-  emails: { deliveries: emailDeliveries[0].n, received: smtp.accepted(), distinctMessageIds: new Set(messageIds).size },
+  // R-REL-2: an email is effectively once through its Message-ID. A worker killed after the SMTP server accepted a
+  // message but before it recorded "sent" sends it again with the same Message-ID (SMTP has no idempotency);
+  // those repeats are counted, and a second Message-ID for one delivery would fail the run.
+  emails: {
+    deliveries: emailDeliveries[0].n,
+    received: smtp.accepted(),
+    distinctMessageIds: new Set(messageIds).size,
+    repeatedWithSameMessageId: smtp.accepted() - new Set(messageIds).size,
+  },
   memory,
 };
 console.log(JSON.stringify(report, null, 2));
@@ -231,10 +239,9 @@ const ok =
   lost.length === 0 &&
   report.tickets.created === report.tickets.deliveries &&
   report.tickets.distinct === report.tickets.deliveries &&
-  report.emails.received === report.emails.deliveries &&
   report.emails.distinctMessageIds === report.emails.deliveries &&
   (report.deliveries.dead ?? 0) === 0;
-log(ok ? "PASS: nothing lost, nothing twice" : "FAIL: see the report");
+log(ok ? "PASS: nothing lost, no ticket twice, every email under one Message-ID" : "FAIL: see the report");
 
 for (const w of workers) w.kill("SIGTERM");
 web?.kill("SIGTERM");
