@@ -59,16 +59,18 @@ export default async function RoutingPage({
 }) {
   const viewer = await pageViewer();
   const sp = await searchParams;
+  // The health panel does not depend on the organization: start it before the organization look-up.
+  const healthPanel = Promise.all([destinationHealth(viewer.partnerId), listIntegrationHealth(viewer.partnerId)]);
+  healthPanel.catch(() => undefined);
   // The chosen organization, else the first by name (as before); the picker searches the rest on demand.
   const selectedOrg = (await findOrganizationOption(viewer, sp.org)) ?? (await searchOrganizationOptions(viewer, { limit: 1 }))[0];
   const organizationId = selectedOrg?.id;
   const priority = (PRIORITIES as readonly string[]).includes(sp.priority ?? "") ? (sp.priority as Priority) : undefined;
   const title = typeof sp.title === "string" ? sp.title.slice(0, 200) : undefined;
-  const [grid, simulation, health, integrations] = await Promise.all([
+  const [grid, simulation, [health, integrations]] = await Promise.all([
     organizationId ? guard(routingGrid(viewer, organizationId)) : null,
     organizationId && priority ? guard(simulateAlert(viewer, { organizationId, priority, title })) : null,
-    destinationHealth(viewer.partnerId),
-    listIntegrationHealth(viewer.partnerId),
+    healthPanel,
   ]);
   const emailHealth = health.find((h) => h.channel === "email");
   return (
