@@ -130,7 +130,8 @@ async function main() {
       });
     });
     log(`fake PSA ceiling (tickets only, 64 concurrent): ${fmt(psaCeiling.perSecond)}/s`);
-    const mailer = nodemailer.createTransport(sinks.smtpUrl, { pool: true, maxConnections: 5 } as never);
+    // Options beside `url` in one object: a second argument would be message defaults (no pool).
+    const mailer = nodemailer.createTransport({ url: sinks.smtpUrl, pool: true, maxConnections: 5 } as never);
     const emailCeiling = await closedLoop(32, CEILING_MS, async (i) => {
       await mailer.sendMail({ from: "bench@switchboard.local", to: `ceiling${i % 50}@example.test`, subject: `Ceiling ${i}`, text: "Ceiling measurement", html: "<p>Ceiling measurement</p>" });
     });

@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { createOrganization, expectAccessible, snap } from "./helpers";
+import { createOrganization, expectAccessible, pickOrganization, snap } from "./helpers";
 
 /**
  * The delivery engine through the console: a test alert goes through intake and the worker that the
@@ -22,7 +22,7 @@ test("R-DEL-11, R-DEL-2: send a test alert, see it delivered and explained; orga
   await page.goto("/alerts");
   await page.getByRole("button", { name: "Send test alert" }).click();
   const send = page.getByRole("dialog", { name: "Send test alert" });
-  await send.getByLabel("Organization").selectOption({ label: orgName });
+  await pickOrganization(page, send, orgName);
   await send.getByLabel("Priority").selectOption("critical");
   await send.getByRole("button", { name: "Send test alert" }).click();
   await expect(page).toHaveURL(/\/alerts\/[0-9a-f-]{36}$/);
@@ -48,7 +48,7 @@ test("R-DEL-11, R-DEL-2: send a test alert, see it delivered and explained; orga
   await expect(page.getByText(`PSA & email turned off for ${orgName}.`)).toBeVisible();
   await page.goto("/alerts");
   await page.getByRole("button", { name: "Send test alert" }).click();
-  await send.getByLabel("Organization").selectOption({ label: orgName });
+  await pickOrganization(page, send, orgName);
   await send.getByRole("button", { name: "Send test alert" }).click();
   await expect(page).toHaveURL(/\/alerts\/[0-9a-f-]{36}$/);
   expect(page.url()).not.toBe(alertUrl);
@@ -58,21 +58,41 @@ test("R-DEL-11, R-DEL-2: send a test alert, see it delivered and explained; orga
   await expect(skipped.getByText("Rule R-DEL-2")).toBeVisible();
   await snap(page, "21-alert-skipped");
 
-  // The alerts list shows both, with outcome counts, and filters in SQL.
+  // The alerts list shows both, with outcome counts, and filters in SQL. The organization filter is a
+  // searchable picker (a partner may have thousands); links with ?org= keep working and show the name.
   await page.goto(`/alerts?org=${orgId}&outcome=skipped`);
   await expect(page.getByRole("link", { name: /\[TEST\]/ })).toHaveCount(1);
-  await page.goto(`/alerts?org=${orgId}`);
+  await expect(page.getByRole("combobox", { name: "Organization", exact: true })).toHaveText(orgName);
+  await page.goto("/alerts");
+  await expect(page.getByRole("combobox", { name: "Organization", exact: true })).toHaveText("All organizations");
+  await pickOrganization(page, page, orgName);
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page).toHaveURL(new RegExp(`[?&]org=${orgId}`));
   await expect(page.getByRole("link", { name: /\[TEST\]/ })).toHaveCount(2);
   await expectAccessible(page);
   await snap(page, "22-alerts");
+  await page.getByRole("combobox", { name: "Organization", exact: true }).click();
+  await expect(page.getByRole("option", { name: "All organizations" })).toBeVisible();
+  await expect(page.getByRole("option", { name: orgName, exact: true })).toHaveAttribute("aria-selected", "true");
+  await expectAccessible(page);
+  await snap(page, "22-alerts-organization-picker");
+  await page.keyboard.press("Escape");
 
   // Routing: the grid explains the organization is off; turning it on, the simulator shows where a Medium alert would go.
   await page.goto(`/organizations/${orgId}/settings`);
   await page.getByRole("switch", { name: "PSA & email" }).click();
   await page.getByRole("alertdialog").getByRole("button", { name: "Turn on" }).click();
   await expect(page.getByText(`PSA & email turned on for ${orgName}.`)).toBeVisible();
-  await page.goto(`/routing?org=${orgId}`);
+  await page.goto("/routing");
+  await pickOrganization(page, page, orgName);
+  await page.getByRole("button", { name: "Show routing" }).click();
+  await expect(page).toHaveURL(new RegExp(`[?&]org=${orgId}`));
   await expect(page.getByRole("heading", { name: `Where alerts for ${orgName} go` })).toBeVisible();
+  await page.getByRole("combobox", { name: "Organization", exact: true }).click();
+  await page.getByRole("combobox", { name: "Search organizations" }).fill(orgName.slice(0, 5));
+  await expect(page.getByRole("option", { name: orgName, exact: true })).toBeVisible();
+  await snap(page, "23-routing-organization-picker");
+  await page.keyboard.press("Escape");
   await page.getByLabel("Priority").selectOption("medium");
   await page.getByRole("button", { name: "Simulate" }).click();
   const sim = page.getByRole("row").filter({ hasText: "alerts@northwind.test" }).last();

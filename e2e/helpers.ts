@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
-import { expect, type Page } from "@playwright/test";
+import { expect, type Locator, type Page } from "@playwright/test";
 
 /** Per-port folder for the saved session and the test server's runtime facts. */
 export const AUTH_DIR = path.resolve("e2e/.auth", process.env.E2E_PORT ?? "3100");
@@ -49,4 +49,17 @@ export async function createOrganization(page: Page, name: string) {
   await page.getByRole("button", { name: "Create organization" }).click();
   await expect(page.getByRole("heading", { name, level: 1 })).toBeVisible();
   return page.url().match(/organizations\/([0-9a-f-]{36})/)![1];
+}
+
+/**
+ * Chooses an organization in the searchable organization picker labelled `label` inside `scope` (a page or a
+ * dialog): opens it, types the name into its search box and picks the exact match. The picker's list is in a
+ * popover outside the scope, so the search box and the options are found on the page.
+ */
+export async function pickOrganization(page: Page, scope: Page | Locator, name: string, label = "Organization") {
+  const trigger = scope.getByRole("combobox", { name: label, exact: true });
+  await trigger.click();
+  await page.getByRole("combobox", { name: "Search organizations" }).fill(name);
+  await page.getByRole("option", { name, exact: true }).click();
+  await expect(trigger).toHaveText(name);
 }

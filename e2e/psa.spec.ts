@@ -11,7 +11,7 @@ import { test, expect, request as apiRequest, type Page, type Response } from "@
 import { FAKE_CREDENTIALS, startFakePsas, type FakePsas } from "../lib/psa/fakes";
 import { getPsaDescriptor, secretFieldNames } from "../lib/psa/catalog";
 import type { PsaVendor } from "../lib/psa/types";
-import { createOrganization, expectAccessible, snap } from "./helpers";
+import { createOrganization, expectAccessible, pickOrganization, snap } from "./helpers";
 
 test.describe.configure({ mode: "serial", timeout: 120_000 });
 
@@ -270,7 +270,7 @@ test.describe("PSA integrations", () => {
     await page.goto("/alerts");
     await page.getByRole("button", { name: "Send test alert" }).click();
     const send = page.getByRole("dialog", { name: "Send test alert" });
-    await send.getByLabel("Organization").selectOption({ label: "Acme Corp" });
+    await pickOrganization(page, send, "Acme Corp");
     await send.getByLabel("Priority").selectOption("high");
     await send.getByRole("button", { name: "Send test alert" }).click();
     await expect(page).toHaveURL(/\/alerts\/[0-9a-f-]{36}$/);

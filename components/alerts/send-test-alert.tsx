@@ -8,20 +8,23 @@ import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { Field, FormError } from "@/components/ui/field";
 import { Input, NativeSelect } from "@/components/ui/input";
+import { OrganizationPicker, type OrganizationOption } from "@/components/organizations/organization-picker";
 import { PRIORITIES, PRIORITY_LABELS, type Priority } from "@/lib/delivery/types";
 import { sendTestAlertAction } from "@/app/(console)/alerts/actions";
 
 /** Picks organization and priority and sends a test alert through the normal intake. */
 export function SendTestAlert({
-  organizations,
+  defaultOrganization,
   fixedOrganizationId,
 }: {
-  organizations: { id: string; name: string }[];
+  /** Preselected in the searchable picker; null when the partner has no organization yet. */
+  defaultOrganization?: OrganizationOption | null;
   fixedOrganizationId?: string;
 }) {
   const router = useRouter();
   const [open, setOpen] = React.useState(false);
-  const [organizationId, setOrganizationId] = React.useState(fixedOrganizationId ?? organizations[0]?.id ?? "");
+  const [organization, setOrganization] = React.useState<OrganizationOption | null>(defaultOrganization ?? null);
+  const organizationId = fixedOrganizationId ?? organization?.id ?? "";
   const [priority, setPriority] = React.useState<Priority>("high");
   const [title, setTitle] = React.useState("");
   const [error, setError] = React.useState<string>();
@@ -29,7 +32,7 @@ export function SendTestAlert({
   return (
     <Dialog open={open} onOpenChange={setOpen}>
       <DialogTrigger asChild>
-        <Button variant="secondary" disabled={!organizations.length && !fixedOrganizationId}>
+        <Button variant="secondary" disabled={!defaultOrganization && !fixedOrganizationId}>
           <Send className="h-4 w-4" aria-hidden />
           Send test alert
         </Button>
@@ -57,13 +60,7 @@ export function SendTestAlert({
           <FormError message={error} />
           {fixedOrganizationId ? null : (
             <Field id="test-org" label="Organization">
-              <NativeSelect value={organizationId} onChange={(e) => setOrganizationId(e.target.value)}>
-                {organizations.map((o) => (
-                  <option key={o.id} value={o.id}>
-                    {o.name}
-                  </option>
-                ))}
-              </NativeSelect>
+              <OrganizationPicker value={organization} onChange={setOrganization} />
             </Field>
           )}
           <Field id="test-priority" label="Priority">

@@ -98,6 +98,7 @@ export class DeliveryWorker {
   readonly id: string;
   private readonly concurrency: number;
   private readonly batchSize: number;
+  private readonly refillBatch: number;
   private readonly leaseMs: number;
   private readonly pollMs: number;
   private readonly schedule: readonly number[];
@@ -122,6 +123,7 @@ export class DeliveryWorker {
     this.id = opts.id ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.concurrency = opts.concurrency ?? 32;
     this.batchSize = opts.batchSize ?? 100;
+    this.refillBatch = Math.max(1, Math.floor(this.concurrency / 4));
     this.leaseMs = opts.leaseMs ?? 60_000;
     this.pollMs = opts.pollMs ?? 1_000;
     this.schedule = opts.schedule ?? DEFAULT_RETRY_SCHEDULE_MS;
@@ -174,7 +176,10 @@ export class DeliveryWorker {
   private async loop(): Promise<void> {
     while (this.running) {
       const room = this.concurrency - this.inflight.size;
-      if (room <= 0) {
+      // Refill in batches: claiming as soon as one slot frees costs a claim and an alert load per delivery at
+      // steady state. While work is in flight, wait until a quarter of the slots are free (each finished
+      // delivery wakes the loop); an idle worker claims whatever is due at once.
+      if (room <= 0 || (this.inflight.size > 0 && room < this.refillBatch)) {
         await this.sleep(this.pollMs);
         continue;
       }

@@ -7,12 +7,17 @@ import { closeMailTransport, MailSendError, makeMessageId, sendMail } from "./se
 
 const received: { to: string[]; raw: string }[] = [];
 let refuseWith: number | null = null;
+let connections = 0;
 let server: SMTPServer;
 
 beforeAll(async () => {
   server = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS", "AUTH"],
+    onConnect(_session, cb) {
+      connections += 1;
+      cb();
+    },
     onRcptTo(_address, _session, cb) {
       if (refuseWith) {
         const err = new Error(refuseWith >= 500 ? "mailbox unavailable" : "try again later") as Error & { responseCode: number };
@@ -74,6 +79,15 @@ describe("sendMail over SMTP", () => {
     expect(err).toBeInstanceOf(MailSendError);
     expect(err.retryable).toBe(true);
     refuseWith = null;
+  });
+
+  it("reuses a pool of at most 5 SMTP connections instead of connecting for every message", async () => {
+    const before = connections;
+    const n = received.length;
+    await Promise.all(Array.from({ length: 30 }, (_, i) => sendMail({ partnerId: null, to: `r${i}@customer.example`, subject: "s", html: "h", text: "t" })));
+    await Promise.all(Array.from({ length: 10 }, (_, i) => sendMail({ partnerId: null, to: `q${i}@customer.example`, subject: "s", html: "h", text: "t" })));
+    expect(received.length - n).toBe(40);
+    expect(connections - before).toBeLessThanOrEqual(5);
   });
 
   it("refuses header injection in recipient or subject", async () => {

@@ -85,8 +85,11 @@ function smtpTransport(url: string): Promise<Transporter> {
     const previous = transport;
     const current = {
       url,
+      // The options go in the transport's own object beside `url`: nodemailer's second argument is message
+      // defaults, so passing them there left every send on a new, unpooled connection with default timeouts.
       t: guardedSmtpUrl(url).then((pinned) =>
-        nodemailer.createTransport(pinned, {
+        nodemailer.createTransport({
+          url: pinned,
           pool: true,
           maxConnections: 5,
           connectionTimeout: 10_000,

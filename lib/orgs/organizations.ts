@@ -9,6 +9,8 @@ import { diffChanges, writeAudit } from "@/lib/audit";
 import { actorOf } from "@/lib/auth/accounts";
 import { assertOrganizationScope, type Viewer } from "@/lib/auth/viewer";
 import { ConflictError, ForbiddenError, isUniqueViolation, NotFoundError } from "@/lib/errors";
+import { uuidSchema } from "@/lib/validations/common";
+import { ORGANIZATION_OPTIONS_LIMIT } from "@/lib/validations/organizations";
 
 export const ORGANIZATIONS_PAGE_SIZE = 25;
 
@@ -57,6 +59,38 @@ export async function listOrganizationOptions(viewer: Viewer) {
     .where(and(...scopeFilter(viewer)))
     .orderBy(asc(organizations.name))
     .limit(20_000);
+}
+
+/**
+ * Organizations the viewer may see whose name contains `q` (case-insensitive), by name, at most `limit` —
+ * the searchable organization picker's matches. Answered from `organizations_partner_name_idx`
+ * (partner_id, name): an index scan in name order that stops after `limit` matches.
+ */
+export async function searchOrganizationOptions(viewer: Viewer, opts: { q?: string; limit?: number } = {}) {
+  const where = scopeFilter(viewer);
+  const q = opts.q?.trim().slice(0, 100);
+  if (q) where.push(ilike(organizations.name, `%${escapeLike(q)}%`));
+  const limit = Math.max(1, Math.min(opts.limit ?? ORGANIZATION_OPTIONS_LIMIT, ORGANIZATION_OPTIONS_LIMIT));
+  return db
+    .select({ id: organizations.id, name: organizations.name })
+    .from(organizations)
+    .where(and(...where))
+    .orderBy(asc(organizations.name), asc(organizations.id))
+    .limit(limit);
+}
+
+/**
+ * One organization as a picker option, or null when the id is malformed, unknown, another partner's or
+ * outside a technician's organizations — pages that take an organization from the URL ignore such ids.
+ */
+export async function findOrganizationOption(viewer: Viewer, id: string | undefined | null) {
+  if (!id || !uuidSchema.safeParse(id).success) return null;
+  const [row] = await db
+    .select({ id: organizations.id, name: organizations.name })
+    .from(organizations)
+    .where(and(eq(organizations.id, id), ...scopeFilter(viewer)))
+    .limit(1);
+  return row ?? null;
 }
 
 export async function getOrganization(viewer: Viewer, id: string) {

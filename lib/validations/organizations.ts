@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { hasNoControlCharacters, nameSchema, uuidSchema, whyNoteSchema } from "./common";
+import { findUnstorableText, hasNoControlCharacters, nameSchema, UNSTORABLE_TEXT_MESSAGE, uuidSchema, whyNoteSchema } from "./common";
 
 export const organizationSchema = z.object({
   name: nameSchema("a name"),
@@ -23,3 +23,17 @@ export type OrganizationInput = z.input<typeof organizationSchema>;
 
 export const updateOrganizationSchema = organizationSchema.extend({ id: uuidSchema });
 export const deleteOrganizationSchema = z.object({ id: uuidSchema, note: whyNoteSchema });
+
+/** How many matches the organization picker shows; a partner's full list can run to thousands. */
+export const ORGANIZATION_OPTIONS_LIMIT = 20;
+
+/** The organization picker's search (GET /api/organizations/options?q=): a name fragment, possibly empty. */
+export const organizationOptionsQuerySchema = z.object({
+  q: z
+    .string()
+    .max(100, "Search with at most 100 characters.")
+    .refine(hasNoControlCharacters, "The search cannot contain control characters.")
+    .refine((s) => findUnstorableText(s) === null, UNSTORABLE_TEXT_MESSAGE)
+    .optional()
+    .default(""),
+});

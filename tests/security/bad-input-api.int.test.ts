@@ -54,7 +54,7 @@ const headerSafe = (s: string) => s.replace(/[^\x20-\x7e\x80-\xff]/g, "").slice(
 
 /** Path segments and query values an attacker sends. */
 const segment = fc.oneof(nastyString.filter((s) => s.length < 2000), fc.uuid(), fc.constantFrom(...INJECTIONS));
-const queryRecord = fc.dictionary(fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom("organizationId", "search", "cursor", "boardId", "__proto__")), segment, { maxKeys: 4 });
+const queryRecord = fc.dictionary(fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom("organizationId", "search", "q", "cursor", "boardId", "__proto__")), segment, { maxKeys: 4 });
 
 const malformedJson = fc.oneof(
   fc.string(),
@@ -111,6 +111,8 @@ const FUZZ: Record<string, () => fc.Arbitrary<Req>> = {
       probe: { method: "GET", path: "/api/psa/x/lookups/y", params: { id, kind }, query },
       cookie,
     })),
+  "app/api/organizations/options/route.ts": () =>
+    queryRecord.map((query) => ({ probe: { method: "GET", path: "/api/organizations/options", params: {}, query }, cookie })),
   "app/(console)/settings/integrations/existing/route.ts": () =>
     queryRecord.map((query) => ({ probe: { method: "GET", path: "/settings/integrations/existing", params: {}, query }, cookie })),
   "app/(console)/settings/psa-email/email/preview/route.ts": () => {

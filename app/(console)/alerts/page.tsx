@@ -2,7 +2,7 @@ import Link from "next/link";
 import { pageViewer } from "@/lib/auth/page-guard";
 import { listAlerts, OUTCOMES, type Outcome } from "@/lib/delivery/alerts";
 import { PRIORITIES, PRIORITY_LABELS, type Priority } from "@/lib/delivery/types";
-import { listOrganizationOptions } from "@/lib/orgs/organizations";
+import { findOrganizationOption, searchOrganizationOptions } from "@/lib/orgs/organizations";
 import { formatDateTime } from "@/lib/utils";
 import { PageHeader, EmptyState } from "@/components/ui/page-header";
 import { Card } from "@/components/ui/card";
@@ -11,6 +11,7 @@ import { Button } from "@/components/ui/button";
 import { NativeSelect } from "@/components/ui/input";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { PriorityBadge } from "@/components/alerts/badges";
+import { OrganizationPicker } from "@/components/organizations/organization-picker";
 import { SendTestAlert } from "@/components/alerts/send-test-alert";
 
 export const metadata = { title: "Alerts" };
@@ -24,8 +25,13 @@ export default async function AlertsPage({
 }) {
   const viewer = await pageViewer();
   const sp = await searchParams;
-  const orgs = await listOrganizationOptions(viewer);
-  const organizationId = orgs.some((o) => o.id === sp.org) ? sp.org : undefined;
+  // Only the chosen organization (for its name) and the test-alert default are loaded here; the picker
+  // searches the rest on demand — a partner's full list made this page ~1 MB.
+  const [selectedOrg, [firstOrg]] = await Promise.all([
+    findOrganizationOption(viewer, sp.org),
+    viewer.role !== "support" ? searchOrganizationOptions(viewer, { limit: 1 }) : [],
+  ]);
+  const organizationId = selectedOrg?.id;
   const priority = (PRIORITIES as readonly string[]).includes(sp.priority ?? "") ? (sp.priority as Priority) : undefined;
   const outcome = (OUTCOMES as readonly string[]).includes(sp.outcome ?? "") ? (sp.outcome as Outcome) : undefined;
   const page = Math.max(1, Number.parseInt(sp.page ?? "1", 10) || 1);
@@ -42,7 +48,7 @@ export default async function AlertsPage({
       <PageHeader
         title="Alerts"
         description="Alerts and where they were delivered. Delivery runs after an alert exists; open an alert to see why each PSA and recipient was or was not sent."
-        actions={viewer.role !== "support" ? <SendTestAlert organizations={orgs} /> : null}
+        actions={viewer.role !== "support" ? <SendTestAlert defaultOrganization={selectedOrg ?? firstOrg ?? null} /> : null}
       />
       <Card>
         <form className="flex flex-wrap items-end gap-3 border-b border-slate-200 px-4 py-3" action="/alerts">
@@ -50,14 +56,7 @@ export default async function AlertsPage({
             <label htmlFor="f-org" className="mb-1 block text-xs font-medium text-slate-600">
               Organization
             </label>
-            <NativeSelect id="f-org" name="org" defaultValue={organizationId ?? ""} className="w-56">
-              <option value="">All organizations</option>
-              {orgs.map((o) => (
-                <option key={o.id} value={o.id}>
-                  {o.name}
-                </option>
-              ))}
-            </NativeSelect>
+            <OrganizationPicker key={organizationId ?? ""} id="f-org" name="org" defaultValue={selectedOrg} allLabel="All organizations" className="w-56" />
           </div>
           <div>
             <label htmlFor="f-priority" className="mb-1 block text-xs font-medium text-slate-600">

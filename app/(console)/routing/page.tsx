@@ -4,7 +4,7 @@ import { guard, pageViewer } from "@/lib/auth/page-guard";
 import { destinationHealth, listIntegrationHealth } from "@/lib/delivery/alerts";
 import { routingGrid, simulateAlert } from "@/lib/delivery/routing";
 import { PRIORITIES, PRIORITY_LABELS, psaVendorLabel, type Priority } from "@/lib/delivery/types";
-import { listOrganizationOptions } from "@/lib/orgs/organizations";
+import { findOrganizationOption, searchOrganizationOptions } from "@/lib/orgs/organizations";
 import { formatDateTime } from "@/lib/utils";
 import { env } from "@/lib/env";
 import { PageHeader, EmptyState } from "@/components/ui/page-header";
@@ -14,6 +14,7 @@ import { Button } from "@/components/ui/button";
 import { Input, NativeSelect } from "@/components/ui/input";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { DeliveryStatusBadge } from "@/components/alerts/badges";
+import { OrganizationPicker } from "@/components/organizations/organization-picker";
 import type { RoutingRow } from "@/lib/delivery/routing";
 
 export const metadata = { title: "Routing" };
@@ -58,15 +59,18 @@ export default async function RoutingPage({
 }) {
   const viewer = await pageViewer();
   const sp = await searchParams;
-  const orgs = await listOrganizationOptions(viewer);
-  const organizationId = orgs.find((o) => o.id === sp.org)?.id ?? orgs[0]?.id;
+  // The health panel does not depend on the organization: start it before the organization look-up.
+  const healthPanel = Promise.all([destinationHealth(viewer.partnerId), listIntegrationHealth(viewer.partnerId)]);
+  healthPanel.catch(() => undefined);
+  // The chosen organization, else the first by name (as before); the picker searches the rest on demand.
+  const selectedOrg = (await findOrganizationOption(viewer, sp.org)) ?? (await searchOrganizationOptions(viewer, { limit: 1 }))[0];
+  const organizationId = selectedOrg?.id;
   const priority = (PRIORITIES as readonly string[]).includes(sp.priority ?? "") ? (sp.priority as Priority) : undefined;
   const title = typeof sp.title === "string" ? sp.title.slice(0, 200) : undefined;
-  const [grid, simulation, health, integrations] = await Promise.all([
+  const [grid, simulation, [health, integrations]] = await Promise.all([
     organizationId ? guard(routingGrid(viewer, organizationId)) : null,
     organizationId && priority ? guard(simulateAlert(viewer, { organizationId, priority, title })) : null,
-    destinationHealth(viewer.partnerId),
-    listIntegrationHealth(viewer.partnerId),
+    healthPanel,
   ]);
   const emailHealth = health.find((h) => h.channel === "email");
   return (
@@ -87,13 +91,7 @@ export default async function RoutingPage({
                 <label htmlFor="r-org" className="mb-1 block text-xs font-medium text-slate-600">
                   Organization
                 </label>
-                <NativeSelect id="r-org" name="org" defaultValue={organizationId} className="w-64">
-                  {orgs.map((o) => (
-                    <option key={o.id} value={o.id}>
-                      {o.name}
-                    </option>
-                  ))}
-                </NativeSelect>
+                <OrganizationPicker key={organizationId} id="r-org" name="org" defaultValue={selectedOrg} className="w-64" />
               </div>
               <Button type="submit" variant="secondary">
                 Show routing

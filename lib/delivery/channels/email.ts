@@ -3,12 +3,12 @@
  * Message-ID is derived from the alert and the recipient, so a retry after an uncertain send carries
  * the same id and receivers (and our tests) see one message. Sending (SMTP, or the
  * built-in mailbox deduplicated by Message-ID) is lib/mail/send.ts; bodies come from the same renderer
- * as the settings preview.
+ * as the settings preview, rendered once per alert and subject and reused for each recipient.
  */
 import { createHash } from "node:crypto";
 import { publicUrl } from "@/lib/env";
 import { makeMessageId, sendMail } from "@/lib/mail/send";
-import { renderAlertEmail } from "../render/email";
+import { renderAlertEmailCached } from "../render/email-cache";
 import type { AlertForDelivery, EmailDeliveryDetail } from "../types";
 
 export function messageIdFor(alertId: string, address: string): string {
@@ -26,7 +26,8 @@ export type EmailDeliveryInput = {
 
 export async function sendEmailDelivery(input: EmailDeliveryInput): Promise<{ messageId: string }> {
   const messageId = messageIdFor(input.alert.id, input.email.address);
-  const { html, text } = await renderAlertEmail({
+  // Rendered once per alert and subject, shared by every recipient of that message (render/email-cache.ts).
+  const { html, text } = await renderAlertEmailCached({
     alert: input.alert,
     organizationName: input.organizationName,
     partnerName: input.partnerName,

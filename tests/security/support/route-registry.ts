@@ -65,6 +65,12 @@ export const ROUTES: Record<string, RouteEntry> = {
     technician: "scoped",
     probe: (p, scope) => ({ method: "GET", path: `/api/alerts/${scope === "scoped" ? p.alerts.scopedId : p.alerts.otherId}`, params: { id: scope === "scoped" ? p.alerts.scopedId : p.alerts.otherId } }),
   },
+  "app/api/organizations/options/route.ts": {
+    auth: "session",
+    roles: ["admin", "technician", "support"],
+    noForeignIds: "searches the caller's own partner's organizations by name (a technician's only within theirs)",
+    probe: () => ({ method: "GET", path: "/api/organizations/options", params: {}, query: { q: "Org" } }),
+  },
   "app/api/auth/[...all]/route.ts": {
     auth: "auth-library",
     why: "better-auth endpoints (sign-in, sign-out, session, change-password): they act on the caller's own session only; login abuse is proven in e2e/security.spec.ts",
