@@ -1,31 +1,6 @@
 // @ts-check
-import { realpathSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-
-/**
- * Turbopack resolves packages only inside its root (by default this folder). A git worktree may share another
- * checkout's node_modules through a symlink; then the root is the nearest folder holding both. With a plain
- * node_modules folder this is this folder, as before.
- */
-function turbopackRoot() {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  let modules;
-  try {
-    modules = realpathSync(path.join(here, "node_modules"));
-  } catch {
-    return undefined;
-  }
-  let root = here;
-  while (path.relative(root, modules).startsWith("..") && path.dirname(root) !== root) root = path.dirname(root);
-  return root === here ? undefined : root;
-}
-
-const root = turbopackRoot();
-
 /** @type {import('next').NextConfig} */
 const nextConfig = {
-  ...(root ? { turbopack: { root } } : {}),
   // NEXT_DIST_DIR lets tests build into their own folder without touching a running dev build.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
