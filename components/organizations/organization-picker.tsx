@@ -14,8 +14,9 @@
  */
 import * as React from "react";
 import { Popover } from "radix-ui";
-import { Check, ChevronsUpDown, Search } from "lucide-react";
+import { Check, Search } from "lucide-react";
 import { cn } from "@/lib/utils";
+import { PickerTrigger } from "@/components/ui/picker-trigger";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { useDebouncedValue } from "@/components/delivery-settings/use-debounced-value";
@@ -106,22 +107,16 @@ export function OrganizationPicker({
         }}
       >
         <Popover.Trigger asChild>
-          <button
+          <PickerTrigger
             id={id}
-            type="button"
             role="combobox"
             disabled={disabled}
-            aria-invalid={invalid || undefined}
+            invalid={invalid}
             aria-describedby={describedBy}
-            className={cn(
-              "flex h-9 w-full min-w-0 items-center justify-between gap-2 rounded-md border border-slate-300 bg-white px-3 text-left text-sm shadow-sm hover:bg-slate-50 focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-100 disabled:bg-slate-100",
-              invalid && "border-red-500",
-              className,
-            )}
-          >
-            <span className={cn("truncate", !value && !allLabel && "text-slate-500")}>{label}</span>
-            <ChevronsUpDown className="h-4 w-4 shrink-0 text-slate-400" aria-hidden />
-          </button>
+            className={className}
+            label={label}
+            muted={!value && !allLabel}
+          />
         </Popover.Trigger>
         <Popover.Portal>
           <Popover.Content

@@ -6,8 +6,8 @@
  */
 import * as React from "react";
 import { Popover } from "radix-ui";
-import { Check, ChevronsUpDown, Search, X } from "lucide-react";
-import { cn } from "@/lib/utils";
+import { Check, Search, X } from "lucide-react";
+import { PickerTrigger } from "@/components/ui/picker-trigger";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { usePsaCompanies } from "./psa-queries";
@@ -62,20 +62,14 @@ export function CompanyPicker({
         }}
       >
         <Popover.Trigger asChild>
-          <button
+          <PickerTrigger
             id={id}
-            type="button"
             aria-label={ariaLabel}
-            aria-invalid={invalid || undefined}
+            invalid={invalid}
             aria-describedby={describedBy}
-            className={cn(
-              "flex h-9 w-full min-w-0 items-center justify-between gap-2 rounded-md border border-slate-300 bg-white px-3 text-left text-sm shadow-sm hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-500",
-              invalid && "border-red-500",
-            )}
-          >
-            <span className={cn("truncate", !value && "text-slate-500")}>{value ? value.name : `Choose a ${noun}…`}</span>
-            <ChevronsUpDown className="h-4 w-4 shrink-0 text-slate-400" aria-hidden />
-          </button>
+            label={value ? value.name : `Choose a ${noun}…`}
+            muted={!value}
+          />
         </Popover.Trigger>
         <Popover.Portal>
           <Popover.Content
