@@ -26,6 +26,7 @@ import {
   useProductEnv,
   writeResults,
   type ResultRow,
+  runBench,
 } from "./lib/common";
 import { ensureBuild, login, startWeb } from "./lib/web";
 
@@ -224,8 +225,4 @@ async function main() {
   }
 }
 
-main().catch(async (err) => {
-  console.error(err);
-  await stopAllChildren();
-  process.exit(1);
-});
+runBench(main);

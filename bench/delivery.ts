@@ -48,6 +48,7 @@ import {
   useProductEnv,
   writeResults,
   type ResultRow,
+  runBench,
 } from "./lib/common";
 import { generateAlert, Rng } from "./lib/data";
 import { closedLoop, openLoop } from "./lib/load";
@@ -298,8 +299,4 @@ async function main() {
   }
 }
 
-main().catch(async (err) => {
-  console.error(err);
-  await stopAllChildren();
-  process.exit(1);
-});
+runBench(main);

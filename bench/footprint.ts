@@ -6,7 +6,7 @@
  * and bench:delivery.
  */
 import postgres from "postgres";
-import { fmt, log, machine, ratio, readSeedInfo, startBenchDb, writeResults } from "./lib/common";
+import { fmt, log, machine, ratio, readSeedInfo, startBenchDb, writeResults, runBench } from "./lib/common";
 
 async function main() {
   const info = readSeedInfo();
@@ -67,7 +67,4 @@ async function main() {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);

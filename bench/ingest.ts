@@ -12,7 +12,7 @@ import { once } from "node:events";
 import postgres from "postgres";
 import { closeDb } from "@/db";
 import { INGEST_TOKEN_PREFIX, issueToken } from "@/lib/integrations/tokens";
-import { fmt, log, machine, ratio, readSeedInfo, startBenchDb, stopAllChildren, stopChild, useProductEnv, writeResults } from "./lib/common";
+import { fmt, log, machine, ratio, readSeedInfo, startBenchDb, stopAllChildren, stopChild, useProductEnv, writeResults, runBench } from "./lib/common";
 import { Rng } from "./lib/data";
 import { closedLoop, httpClient } from "./lib/load";
 import { ensureBuild, startWeb } from "./lib/web";
@@ -130,8 +130,4 @@ async function main() {
   }
 }
 
-main().catch(async (err) => {
-  console.error(err);
-  await stopAllChildren();
-  process.exit(1);
-});
+runBench(main);

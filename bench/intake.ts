@@ -33,6 +33,7 @@ import {
   useProductEnv,
   writeResults,
   type ResultRow,
+  runBench,
 } from "./lib/common";
 import { generateAlert, Rng } from "./lib/data";
 import { closedLoop, httpClient, openLoop, type LoadResult } from "./lib/load";
@@ -314,8 +315,4 @@ async function main() {
   }
 }
 
-main().catch(async (err) => {
-  console.error(err);
-  await stopAllChildren();
-  process.exit(1);
-});
+runBench(main);

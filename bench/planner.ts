@@ -15,7 +15,7 @@ import { closeDb } from "@/db";
 import { planDelivery } from "@/lib/delivery/plan";
 import { loadSnapshotFor } from "@/lib/delivery/snapshot";
 import type { AlertForDelivery, DeliveryConfigSnapshot } from "@/lib/delivery/types";
-import { DATA_DIR, fmt, log, machine, ratio, readSeedInfo, startBenchDb, useProductEnv, writeResults } from "./lib/common";
+import { DATA_DIR, fmt, log, machine, ratio, readSeedInfo, startBenchDb, useProductEnv, writeResults, runBench } from "./lib/common";
 import { generateAlert, Rng } from "./lib/data";
 
 const MS = Number(process.env.BENCH_PLANNER_MS ?? 10_000);
@@ -97,7 +97,4 @@ async function main() {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);

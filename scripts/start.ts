@@ -6,12 +6,13 @@
  *   --dev   run `next dev` instead of a production build
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, statSync, writeFileSync, rmSync, mkdirSync } from "node:fs";
+import { existsSync, writeFileSync, rmSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedDatabase } from "@/db/embedded";
 import { runMigrations } from "@/db/migrate";
 import { env, resetEnvCache } from "@/lib/env";
+import { buildIsStale } from "./build-freshness";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dev = process.argv.includes("--dev");
@@ -22,30 +23,6 @@ let stopping = false;
 
 function log(msg: string) {
   process.stdout.write(`[switchboard] ${msg}\n`);
-}
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  if (!existsSync(dir)) return 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
-    const p = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-function buildIsStale(): boolean {
-  const buildId = path.join(root, distDir, "BUILD_ID");
-  if (!existsSync(buildId)) return true;
-  const built = statSync(buildId).mtimeMs;
-  const sources = Math.max(
-    ...["app", "components", "lib", "db"].map((d) => newestMtime(path.join(root, d))),
-    ...["package-lock.json", "next.config.js", "postcss.config.mjs"].map((f) =>
-      existsSync(path.join(root, f)) ? statSync(path.join(root, f)).mtimeMs : 0,
-    ),
-  );
-  return sources > built;
 }
 
 function run(cmd: string, args: string[], extraEnv: Record<string, string>): Promise<number> {
@@ -125,7 +102,7 @@ async function main() {
   if (dev) {
     startChild("web", process.execPath, [nextBin, "dev", "-p", String(env.PORT)], childEnv);
   } else {
-    if (buildIsStale()) {
+    if (buildIsStale(root, distDir)) {
       log("building the web app (first start or sources changed)…");
       const code = await run(process.execPath, [nextBin, "build"], { ...childEnv, NODE_ENV: "production" });
       if (code !== 0) {

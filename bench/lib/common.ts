@@ -234,6 +234,15 @@ export async function stopAllChildren(): Promise<void> {
   stoppingAll = false;
 }
 
+/** Runs a benchmark's main: on failure prints the error, stops the children it started and exits 1. */
+export function runBench(main: () => Promise<void>): void {
+  main().catch(async (err) => {
+    console.error(err);
+    await stopAllChildren();
+    process.exit(1);
+  });
+}
+
 /** Resident set size (bytes) of a process and its descendants, from /proc. */
 export function rssOf(pid: number): number {
   const pids = [pid, ...descendants(pid)];

@@ -3,23 +3,13 @@
  * `next start` on a free loopback port against the bench database, and a signed-in session cookie.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { freePort } from "@/db/embedded";
+import { buildIsStale } from "../../scripts/build-freshness";
 import { DATA_DIR, log, NEXT_BIN, productEnv, ROOT, spawnChild, waitForHttp } from "./common";
 
 export const NEXT_DIST_DIR = ".next-bench";
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  if (!existsSync(dir)) return 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
-    const p = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
 
 /**
  * Builds the production bundle into .next-bench unless it is newer than app/, components/, lib/ and db/
@@ -27,8 +17,7 @@ function newestMtime(dir: string): number {
  */
 export async function ensureBuild(): Promise<void> {
   const buildId = path.join(ROOT, NEXT_DIST_DIR, "BUILD_ID");
-  const sources = Math.max(...["app", "components", "lib", "db"].map((d) => newestMtime(path.join(ROOT, d))));
-  if (existsSync(buildId) && (process.env.BENCH_NO_REBUILD || statSync(buildId).mtimeMs > sources) && !process.env.BENCH_REBUILD) return;
+  if (existsSync(buildId) && (process.env.BENCH_NO_REBUILD || !buildIsStale(ROOT, NEXT_DIST_DIR)) && !process.env.BENCH_REBUILD) return;
   log(`building the production web app into ${NEXT_DIST_DIR} (sources changed)…`);
   const code = await new Promise<number>((resolve) => {
     const child = spawn(process.execPath, [NEXT_BIN, "build"], {
