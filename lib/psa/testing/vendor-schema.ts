@@ -14,7 +14,7 @@
  *
  * Test-only: reads process.env.VENDOR_SPECS_DIR (CI clones the repo with shared/ beside it).
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import Ajv, { type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
@@ -47,8 +47,16 @@ export interface SchemaResult {
   errors: string[];
 }
 
+/**
+ * Where the vendors' documents are: VENDOR_SPECS_DIR, else `shared/vendor-specs` beside the checkout (the layout of
+ * these machines), else the machines' fixed /work/shared — so a clone anywhere (e.g. CI in a temporary folder) finds them.
+ */
 export function vendorSpecsDir(): string {
-  return process.env.VENDOR_SPECS_DIR ?? path.resolve(process.cwd(), "../shared/vendor-specs");
+  if (process.env.VENDOR_SPECS_DIR) return process.env.VENDOR_SPECS_DIR;
+  const candidates = [path.resolve(process.cwd(), "../shared/vendor-specs"), "/work/shared/vendor-specs"];
+  const found = candidates.find((dir) => existsSync(path.join(dir, VENDOR_SPEC_FILES.connectwise)));
+  if (!found) throw new Error(`The PSA vendors' OpenAPI documents were not found (looked in ${candidates.join(", ")}); set VENDOR_SPECS_DIR.`);
+  return found;
 }
 
 const documents = new Map<PsaVendor, unknown>();
